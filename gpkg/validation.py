@@ -1,0 +1,106 @@
+"""SHACL validation with a report a curator can act on: file, line, subject, property, severity, message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from .loading import ParsedFile, union
+
+SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    subject: str
+    path: str
+    severity: str
+    message: str
+    value: str
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        prop = f" {self.path}" if self.path else ""
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{where}: {self.severity}: {self.subject}{prop}: {self.message}{value}"
+
+
+@dataclass
+class Report:
+    problems: list[Problem]
+
+    @property
+    def violations(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+def load_shapes(shape_files: list[Path]) -> Graph:
+    shapes = Graph()
+    for f in shape_files:
+        shapes.parse(f, format="turtle")
+    return shapes
+
+
+def validate(files: list[ParsedFile], shapes: Graph, context: list[ParsedFile] = ()) -> Report:
+    """Validate `files` (with `context`: ontology, vocabularies, reference data) and report problems per file."""
+    data = union([*context, *files])
+    _, results, _ = shacl_validate(data, shacl_graph=shapes, inference="none", abort_on_first=False,
+                                   allow_warnings=True, meta_shacl=False)
+    owners = [*files, *context]
+    problems = set()
+    for result in results.subjects(SH.resultSeverity, None):
+        focus = results.value(result, SH.focusNode)
+        owner = _owner(focus, owners)
+        problems.add(Problem(
+            file=str(owner.path) if owner else "(unknown file)",
+            line=(owner.line_of(focus) or 0) if owner else 0,
+            subject=_subject(focus, data),
+            path=_short(results.value(result, SH.resultPath), data),
+            severity=SEVERITY.get(results.value(result, SH.resultSeverity), "Violation"),
+            message=str(results.value(result, SH.resultMessage) or "constraint not met"),
+            value=_short(results.value(result, SH.value), data),
+        ))
+    return Report(sorted(problems))
+
+
+def _owner(node, files: list[ParsedFile]) -> ParsedFile | None:
+    for pf in files:
+        if (node, None, None) in pf.graph:
+            return pf
+    return None
+
+
+def _subject(focus, graph: Graph) -> str:
+    """A blank node (for example a provenance entry) is named by the subject that holds it."""
+    if isinstance(focus, BNode):
+        parent = next(graph.subject_predicates(focus), None)
+        if parent:
+            return f"{_short(parent[0], graph)} {_short(parent[1], graph)} [...]"
+    return _short(focus, graph)
+
+
+def _short(node, graph: Graph) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(node)
+        except Exception:
+            return f"<{node}>"
+    if isinstance(node, Literal):
+        return repr(str(node)) if len(str(node)) < 80 else repr(str(node)[:77] + "...")
+    return "[blank node]"

@@ -57,6 +57,93 @@ def validate(obj: Context, paths: tuple[Path, ...], warnings: bool) -> None:
     click.echo(summary)
 
 
+def _store(location: str | None):
+    from . import builds
+    from .store import open_store
+
+    return open_store(location or str(builds.current() / "store"))
+
+
+@cli.command()
+@click.pass_obj
+def build(obj: Context) -> None:
+    """Parse, validate, reason, index into the embedded store and write dumps; switch to it when complete."""
+    from .build import build as run_build
+
+    kn = obj.knowledge
+    click.echo(f"building from {kn.root}")
+    result = run_build(kn, progress=lambda msg: click.echo(f"  {msg}"))
+    m = result.manifest
+    click.echo(f"built {m['triples']} triples ({m['inferred_triples']} inferred, {m['warnings']} warning(s)) "
+               f"into {result.path}")
+
+
+@cli.command()
+@click.option("--show/--no-show", default=True, show_default=True, help="List the inferred memberships.")
+@click.pass_obj
+def reason(obj: Context, show: bool) -> None:
+    """Check ontology + data consistency with HermiT and list inferred class memberships."""
+    from .loading import union
+    from .output import compact
+    from .reasoning import reason as run_reasoning
+    from pyoxigraph import NamedNode
+
+    kn = obj.knowledge
+    result = run_reasoning(union(parse_files(kn.rdf_files())))
+    if not result.consistent:
+        raise GpkgError(result.message)
+    click.echo("consistent: HermiT found the ontology and data consistent")
+    if show:
+        for s, _, o in sorted(result.inferred):
+            click.echo(f"  {compact(NamedNode(str(s)))}  a  {compact(NamedNode(str(o)))}")
+    click.echo(f"{len(result.inferred)} inferred class membership(s)")
+
+
+@cli.command()
+@click.argument("query_or_file")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
+              show_default=True)
+@click.option("--store", "location", metavar="PATH|URL",
+              help="Store directory or SPARQL endpoint URL (default: the current build).")
+@click.pass_obj
+def query(obj: Context, query_or_file: str, fmt: str, location: str | None) -> None:
+    """Run SPARQL (text, a .rq file, or the name of a saved query) on the built store."""
+    from .output import render
+    from .queries import resolve
+    from .store import QueryError
+
+    sparql = resolve(query_or_file, obj.knowledge)
+    try:
+        result = _store(location).query(sparql)
+        click.echo(render(result, fmt))
+    except QueryError as exc:
+        raise GpkgError(str(exc)) from exc
+
+
+@cli.command()
+@click.option("--store", "location", metavar="PATH|URL",
+              help="Store directory or SPARQL endpoint URL (default: the current build).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats(location: str | None, as_json: bool) -> None:
+    """Counts: decisions by level, court and type; charges; findings; sources; facts marked uncertain."""
+    import json
+
+    from .stats import collect, format_stats
+
+    result = collect(_store(location))
+    click.echo(json.dumps(result, indent=2) if as_json else format_stats(result))
+
+
+@cli.command(name="queries")
+@click.pass_obj
+def list_queries(obj: Context) -> None:
+    """List the saved competency questions (run one with `gpkg query NAME`)."""
+    from .queries import saved_queries
+
+    for q in saved_queries(obj.knowledge):
+        click.echo(f"{q.name}\n    {q.title}: {q.question}")
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

@@ -7,7 +7,6 @@ GPR = Namespace("https://w3id.org/gpkg/id/")
 CONCEPT = "https://w3id.org/gpkg/concept/"
 GRAPH = "https://w3id.org/gpkg/graph/"
 INFERRED_GRAPH = GRAPH + "inferred"
-BUILD_GRAPH = GRAPH + "build"
 
 PREFIXES = {
     "gp": str(GP),

@@ -1,0 +1,108 @@
+"""`gpkg build`: parse -> validate -> reason -> index -> dumps -> publish (atomic)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from pyoxigraph import NamedNode, RdfFormat, serialize
+
+from . import __version__, builds
+from .errors import GpkgError
+from .knowledge import Knowledge
+from .loading import parse_files, union
+from .namespaces import INFERRED_GRAPH, PREFIXES
+from .reasoning import reason
+from .store.embedded import EmbeddedStore
+from .validation import load_shapes, validate
+
+DUMPS = {"gpkg.ttl": RdfFormat.TURTLE, "gpkg.nt": RdfFormat.N_TRIPLES, "gpkg.jsonld": RdfFormat.JSON_LD}
+
+
+class ValidationFailed(GpkgError):
+    def __init__(self, report):
+        self.report = report
+        lines = [p.format() for p in report.violations]
+        super().__init__("validation failed, nothing was published:\n" + "\n".join(lines))
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    manifest: dict
+    timings: dict = field(default_factory=dict)
+
+
+def build(knowledge: Knowledge, home: Path | None = None,
+          progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+    timings: dict[str, float] = {}
+
+    def stage(name: str, started: float) -> None:
+        timings[name] = round(time.perf_counter() - started, 3)
+        progress(f"{name}: {timings[name]:.2f} s")
+
+    t = time.perf_counter()
+    files = knowledge.rdf_files()
+    parsed = parse_files(files)
+    graph = union(parsed)
+    stage("parse", t)
+
+    t = time.perf_counter()
+    report = validate(parsed, load_shapes(knowledge.shape_files()))
+    if not report.conforms:
+        raise ValidationFailed(report)
+    stage("validate", t)
+
+    t = time.perf_counter()
+    reasoning = reason(graph)
+    if not reasoning.consistent:
+        raise GpkgError(f"{reasoning.message}; nothing was published")
+    stage("reason", t)
+
+    partial = builds.new_build_dir(home)
+    try:
+        t = time.perf_counter()
+        store = EmbeddedStore.create(partial / "store")
+        ox = store.oxigraph
+        for path in files:
+            ox.bulk_load(path=str(path), format=RdfFormat.TURTLE, base_iri=path.resolve().as_uri(),
+                         to_graph=NamedNode(knowledge.graph_iri(path)))
+        ox.bulk_load(reasoning.inferred.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES,
+                     to_graph=NamedNode(INFERRED_GRAPH))
+        ox.flush()
+        stage("index", t)
+
+        t = time.perf_counter()
+        dumps = partial / "dumps"
+        dumps.mkdir()
+        union_triples = list(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+        for name, fmt in DUMPS.items():
+            serialize(union_triples, str(dumps / name), format=fmt,
+                      **({"prefixes": PREFIXES} if fmt is RdfFormat.TURTLE else {}))
+        ox.dump(str(dumps / "gpkg.nq"), format=RdfFormat.N_QUADS)
+        stage("dumps", t)
+
+        manifest = {
+            "gpkg_version": __version__,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "knowledge_root": str(knowledge.root),
+            "files": {str(p.relative_to(knowledge.root)): _sha256(p) for p in files},
+            "triples": len(union_triples),
+            "inferred_triples": len(reasoning.inferred),
+            "warnings": len(report.warnings),
+            "timings_s": timings,
+        }
+        del store, ox  # close the store before the directory is renamed
+        final = builds.publish(partial, manifest, home)
+    except BaseException:
+        builds.discard(partial)
+        raise
+    return BuildResult(final, manifest, timings)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

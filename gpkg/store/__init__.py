@@ -1,0 +1,39 @@
+"""One store interface for the CLI and the server: the embedded pyoxigraph store or a remote SPARQL 1.1 endpoint.
+
+Both answer `query(sparql)` with pyoxigraph result objects (QuerySolutions, QueryBoolean, QueryTriples), so callers
+iterate and serialize results the same way whichever store answers. The default graph is the union of all graphs.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples
+
+Result = QuerySolutions | QueryBoolean | QueryTriples
+
+
+class Store(Protocol):
+    description: str
+
+    def query(self, sparql: str, *, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> Result:
+        """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query. Raises QueryError for a malformed query."""
+
+    def triple_count(self) -> int:
+        """Number of triples in the union of all graphs."""
+
+
+class QueryError(ValueError):
+    """A malformed query or a query the store refused; the message says why (and where)."""
+
+
+def open_store(location: str) -> Store:
+    """A remote endpoint for an http(s) URL, otherwise an embedded store directory opened read-only."""
+    if location.startswith(("http://", "https://")):
+        from .remote import RemoteStore
+
+        return RemoteStore(location)
+    from .embedded import EmbeddedStore
+
+    return EmbeddedStore.open_read_only(location)

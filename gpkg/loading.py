@@ -35,7 +35,7 @@ class ParsedFile:
         for prefix, ns in self.graph.namespaces():
             if prefix and str(iri).startswith(str(ns)) and len(str(iri)) > len(str(ns)):
                 forms.append(f"{prefix}:{str(iri)[len(str(ns)):]}")
-        pattern = re.compile(r"^\s*(?:" + "|".join(re.escape(f) for f in forms) + r")(?=[\s;,.]|$)", re.M)
+        pattern = re.compile(r"^[ \t]*(?:" + "|".join(re.escape(f) for f in forms) + r")(?=[\s;,.]|$)", re.M)
         match = pattern.search(self.text)
         return self.text.count("\n", 0, match.start()) + 1 if match else None
 

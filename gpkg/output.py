@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize
 
 from .namespaces import PREFIXES
 
@@ -19,7 +19,7 @@ def render(result, fmt: str) -> str:
             return table(result)
         return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
     kwargs = {"prefixes": PREFIXES} if GRAPH_FORMATS[fmt] is RdfFormat.TURTLE else {}
-    return result.serialize(format=GRAPH_FORMATS[fmt], **kwargs).decode("utf-8")
+    return serialize(list(result), format=GRAPH_FORMATS[fmt], **kwargs).decode("utf-8")
 
 
 def compact(term) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def validate(files: list[ParsedFile], shapes: Graph, context: list[ParsedFile] =
                                    allow_warnings=True, meta_shacl=False)
     owners = [*files, *context]
     problems = set()
-    for result in results.subjects(SH.resultSeverity, None):
+    for result in results.objects(None, SH.result):  # top-level results; nested sh:detail ones add nothing
         focus = results.value(result, SH.focusNode)
         owner = _owner(focus, owners)
         problems.add(Problem(
@@ -71,10 +72,15 @@ def validate(files: list[ParsedFile], shapes: Graph, context: list[ParsedFile] =
             subject=_subject(focus, data),
             path=_short(results.value(result, SH.resultPath), data),
             severity=SEVERITY.get(results.value(result, SH.resultSeverity), "Violation"),
-            message=str(results.value(result, SH.resultMessage) or "constraint not met"),
+            message=_compact_iris(str(results.value(result, SH.resultMessage) or "constraint not met"), data),
             value=_short(results.value(result, SH.value), data),
         ))
     return Report(sorted(problems))
+
+
+def _compact_iris(text: str, graph: Graph) -> str:
+    """SPARQL-based messages carry full IRIs; show them as the prefixed names curators write."""
+    return re.sub(r"https?://[^\s,;()]+[^\s,;().]", lambda m: _short(URIRef(m.group(0)), graph), text)
 
 
 def _owner(node, files: list[ParsedFile]) -> ParsedFile | None:

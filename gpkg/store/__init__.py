@@ -1,16 +1,16 @@
 """One store interface for the CLI and the server: the embedded pyoxigraph store or a remote SPARQL 1.1 endpoint.
 
-Both answer `query(sparql)` with pyoxigraph result objects (QuerySolutions, QueryBoolean, QueryTriples), so callers
-iterate and serialize results the same way whichever store answers. The default graph is the union of all graphs.
+Both answer `query(sparql)` with pyoxigraph objects (QuerySolutions, QueryBoolean, or an iterable of Triples for
+CONSTRUCT/DESCRIBE), so callers iterate and serialize results the same way whichever store answers. The default graph is the union of all graphs.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Iterable, Protocol
 
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import QueryBoolean, QuerySolutions, Triple
 
-Result = QuerySolutions | QueryBoolean | QueryTriples
+Result = QuerySolutions | QueryBoolean | Iterable[Triple]
 
 
 class Store(Protocol):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import urllib.error
 
-from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
+from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
@@ -45,23 +45,10 @@ class RemoteStore:
         except (SPARQLWrapperException, urllib.error.URLError, OSError) as exc:
             raise ConnectionError(f"{self.endpoint}: {exc}") from exc
         if graph_form:
-            return _Triples(list(parse(body, format=RdfFormat.N_TRIPLES)))
+            return [quad.triple for quad in parse(body, format=RdfFormat.N_TRIPLES)]
         return parse_query_results(body, format=QueryResultsFormat.JSON)
 
     def triple_count(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(next(iter(result))["n"].value)
-
-
-class _Triples:
-    """Parsed CONSTRUCT/DESCRIBE results that iterate and serialize like pyoxigraph's QueryTriples."""
-
-    def __init__(self, triples):
-        self._triples = [t.triple if hasattr(t, "triple") else t for t in triples]
-
-    def __iter__(self):
-        return iter(self._triples)
-
-    def serialize(self, output=None, format=RdfFormat.N_TRIPLES, **kwargs):
-        return serialize(self._triples, output, format=format, **kwargs)
 

@@ -1,0 +1,93 @@
+"""Shared fixtures: the repository's knowledge, one real build per test session, and loopback servers."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from gpkg.build import build
+from gpkg.knowledge import Knowledge
+from gpkg.loading import parse_files
+from gpkg.store.embedded import EmbeddedStore
+from gpkg.validation import load_shapes
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return Knowledge.at(REPO)
+
+
+@pytest.fixture(scope="session")
+def shapes(knowledge):
+    return load_shapes(knowledge.shape_files())
+
+
+@pytest.fixture(scope="session")
+def context(knowledge):
+    """Ontology, vocabularies and reference data, parsed once."""
+    return parse_files(knowledge.context_files())
+
+
+@pytest.fixture(scope="session")
+def gpkg_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("gpkg-home")
+
+
+@pytest.fixture(scope="session")
+def built(knowledge, gpkg_home):
+    """The real corpus, built once into a temporary GPKG_HOME."""
+    return build(knowledge, home=gpkg_home)
+
+
+@pytest.fixture(scope="session")
+def store(built) -> EmbeddedStore:
+    return EmbeddedStore.open_read_only(built.path / "store")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with code {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoint(built, tmp_path_factory):
+    """A real `oxigraph serve-read-only` on loopback, loaded with the build's N-Quads dump."""
+    exe = shutil.which("oxigraph")
+    if exe is None:
+        pytest.fail("the oxigraph server CLI is not installed: install the test extra (pip install -e '.[test]')")
+    location = tmp_path_factory.mktemp("oxigraph")
+    subprocess.run([exe, "load", "--location", str(location), "--file", str(built.path / "dumps" / "gpkg.nq")],
+                   check=True, capture_output=True)
+    port = free_port()
+    process = subprocess.Popen([exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                                "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_for_http(f"{url}?query=ASK%7B%7D", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,91 @@
+"""`gpkg build`: a store on disk, dumps that parse, and an atomic switch that never loses the previous build."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pyoxigraph import RdfFormat, parse
+
+from gpkg import builds
+from gpkg.build import ValidationFailed, build
+from gpkg.knowledge import Knowledge
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_build_writes_store_dumps_and_manifest(built, store):
+    manifest = json.loads((built.path / "manifest.json").read_text())
+    assert manifest["triples"] > 1000 and manifest["inferred_triples"] > 0
+    assert set(manifest["timings_s"]) == {"parse", "validate", "reason", "index", "dumps"}
+    assert "data/cases/icc-al-hassan.ttl" in manifest["files"]
+    for name, fmt in {"gpkg.ttl": RdfFormat.TURTLE, "gpkg.nt": RdfFormat.N_TRIPLES,
+                      "gpkg.jsonld": RdfFormat.JSON_LD}.items():
+        triples = {q.triple for q in parse(path=str(built.path / "dumps" / name), format=fmt)}
+        assert len(triples) == manifest["triples"], name
+    quads = list(parse(path=str(built.path / "dumps" / "gpkg.nq"), format=RdfFormat.N_QUADS))
+    assert len({q.triple for q in quads}) == manifest["triples"]
+
+
+def test_current_points_to_the_build(built, gpkg_home):
+    assert builds.current(gpkg_home) == built.path
+    assert not list((gpkg_home / "builds").glob("*.partial"))
+
+
+def knowledge_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    for part in ("ontology", "shapes", "queries"):
+        shutil.copytree(REPO / part, root / part)
+    (root / "data" / "cases").mkdir(parents=True)
+    shutil.copytree(REPO / "data" / "reference", root / "data" / "reference")
+    shutil.copy(REPO / "data" / "cases" / "icc-al-hassan.ttl", root / "data" / "cases")
+    return root
+
+
+def test_failed_build_keeps_previous_build_in_use(tmp_path):
+    root, home = knowledge_copy(tmp_path), tmp_path / "home"
+    first = build(Knowledge.at(root), home=home)
+    case = root / "data" / "cases" / "icc-al-hassan.ttl"
+    case.write_text(case.read_text().replace("gp:court gpr:icc ; gp:chamber gpr:icc-tc-x ;", "gp:chamber gpr:icc-tc-x ;"))
+    with pytest.raises(ValidationFailed) as failure:
+        build(Knowledge.at(root), home=home)
+    assert "A decision needs exactly one court" in str(failure.value)
+    assert builds.current(home) == first.path
+    assert (first.path / "store").is_dir()
+    assert not list((home / "builds").glob("*.partial"))
+
+
+def test_killed_build_leaves_previous_build_intact(tmp_path):
+    root, home = knowledge_copy(tmp_path), tmp_path / "home"
+    first = build(Knowledge.at(root), home=home)
+    env = {**os.environ, "GPKG_HOME": str(home), "GPKG_ROOT": str(root)}
+    proc = subprocess.Popen([sys.executable, "-m", "gpkg", "build"], env=env, stdout=subprocess.PIPE, text=True)
+    for line in proc.stdout:  # kill it in the middle: once validation is done, while it reasons
+        if line.strip().startswith("validate:"):
+            break
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert builds.current(home) == first.path
+    assert json.loads((first.path / "manifest.json").read_text())["triples"] > 0
+    # the next build succeeds and cleans up whatever the killed one left behind
+    second = build(Knowledge.at(root), home=home)
+    assert builds.current(home) == second.path != first.path
+    assert not list((home / "builds").glob("*.partial"))
+
+
+def test_only_recent_builds_are_kept_and_current_is_never_pruned(tmp_path):
+    home = tmp_path / "home"
+    published = []
+    for _ in range(builds.KEEP + 2):
+        partial = builds.new_build_dir(home)
+        (partial / "store").mkdir()
+        published.append(builds.publish(partial, {"triples": 0}, home))
+    remaining = sorted((home / "builds").iterdir())
+    assert remaining == published[-builds.KEEP:]
+    assert builds.current(home) == published[-1]

@@ -72,8 +72,8 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return files
 
 
-def union(parsed: list[ParsedFile]) -> Graph:
-    g = Graph()
+def union(parsed: list[ParsedFile], into: Graph | None = None) -> Graph:
+    g = Graph() if into is None else into
     for pf in parsed:
         for prefix, ns in pf.graph.namespaces():
             g.bind(prefix, ns, override=False)

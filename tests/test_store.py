@@ -1,7 +1,9 @@
 """One store interface: the embedded store and a real remote endpoint answer the same queries the same way."""
 
 import pytest
-from pyoxigraph import QueryBoolean, QuerySolutions
+from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
+from rdflib import Graph
+from rdflib.compare import to_canonical_graph
 
 from gpkg.queries import saved_queries
 from gpkg.store import QueryError, open_store
@@ -14,7 +16,9 @@ def answers(result):
     if isinstance(result, QuerySolutions):
         names = [v.value for v in result.variables]
         return sorted(tuple(str(sol[n]) if sol[n] is not None else "" for n in names) for sol in result)
-    return sorted(str(t) for t in result)
+    graph = Graph()
+    graph.parse(data=serialize(list(result), format=RdfFormat.N_TRIPLES), format="nt")
+    return to_canonical_graph(graph)  # blank node labels differ between stores
 
 
 def test_remote_endpoint_answers_like_the_embedded_store(store, oxigraph_endpoint, knowledge):
@@ -32,7 +36,10 @@ def test_remote_endpoint_answers_like_the_embedded_store(store, oxigraph_endpoin
 ])
 def test_ask_construct_describe_on_both_stores(sparql, store, oxigraph_endpoint):
     embedded, remote = answers(store.query(sparql)), answers(open_store(oxigraph_endpoint).query(sparql))
-    assert embedded == remote and embedded
+    if isinstance(embedded, Graph):
+        assert set(embedded) == set(remote) and len(embedded) > 0
+    else:
+        assert embedded == remote and embedded
 
 
 def test_named_graphs_are_kept(store, oxigraph_endpoint):

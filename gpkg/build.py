@@ -37,13 +37,17 @@ class BuildResult:
     timings: dict = field(default_factory=dict)
 
 
+STAGES = ("parse", "validate", "reason", "index", "dumps")
+
+
 def build(knowledge: Knowledge, home: Path | None = None,
-          progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+          progress: Callable[[str, float], None] = lambda stage, seconds: None) -> BuildResult:
+    """Run the pipeline; `progress(stage, seconds)` is called as each of STAGES finishes."""
     timings: dict[str, float] = {}
 
     def stage(name: str, started: float) -> None:
         timings[name] = round(time.perf_counter() - started, 3)
-        progress(f"{name}: {timings[name]:.2f} s")
+        progress(name, timings[name])
 
     t = time.perf_counter()
     files = knowledge.rdf_files()

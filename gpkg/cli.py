@@ -70,9 +70,21 @@ def build(obj: Context) -> None:
     """Parse, validate, reason, index into the embedded store and write dumps; switch to it when complete."""
     from .build import build as run_build
 
+    from .build import STAGES
+
     kn = obj.knowledge
     click.echo(f"building from {kn.root}")
-    result = run_build(kn, progress=lambda msg: click.echo(f"  {msg}"))
+    done: list[str] = []
+    with click.progressbar(length=len(STAGES), label="build", show_pos=True,
+                           item_show_func=lambda _: f"next: {STAGES[len(done)]}" if len(done) < len(STAGES) else "",
+                           file=sys.stderr) as bar:
+        def progress(stage: str, seconds: float) -> None:
+            done.append(f"{stage}: {seconds:.2f} s")
+            bar.update(1)
+
+        result = run_build(kn, progress=progress)
+    for line in done:
+        click.echo(f"  {line}")
     m = result.manifest
     click.echo(f"built {m['triples']} triples ({m['inferred_triples']} inferred, {m['warnings']} warning(s)) "
                f"into {result.path}")

@@ -146,6 +146,46 @@ def stats(location: str | None, as_json: bool) -> None:
     click.echo(json.dumps(result, indent=2) if as_json else format_stats(result))
 
 
+@cli.command()
+@click.option("--host", envvar="GPKG_HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="GPKG_PORT", default=5000, show_default=True, type=int)
+@click.option("--query-timeout", envvar="GPKG_QUERY_TIMEOUT", default=30.0, show_default=True, type=float,
+              help="Seconds before a query is stopped (its worker process is killed) and answered with 503.")
+@click.option("--store", "store_path", envvar="GPKG_STORE", type=click.Path(file_okay=False),
+              help="Store directory to serve (default: the current build).")
+@click.option("--endpoint", envvar="GPKG_ENDPOINT", metavar="URL",
+              help="Answer from a remote SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option("--result-limit", envvar="GPKG_RESULT_LIMIT", type=int, help="Rows or triples per answer (default 10000).")
+@click.option("--workers", envvar="GPKG_WORKERS", type=int, help="Query worker processes (default 2).")
+@click.option("--rate-limit", envvar="GPKG_RATE_LIMIT", help='Per-client limit, e.g. "300 per minute".')
+def serve(host, port, query_timeout, store_path, endpoint, result_limit, workers, rate_limit) -> None:
+    """Serve the SPARQL endpoint and the query UI (waitress, a production WSGI server)."""
+    from server import serve as run_server
+    from server.config import Settings
+
+    try:
+        settings = Settings.from_env(host=host, port=port, query_timeout=query_timeout, store=store_path,
+                                     endpoint=endpoint, result_limit=result_limit, workers=workers,
+                                     rate_limit=rate_limit)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    source = endpoint or store_path or "the current build"
+    click.echo(f"gpkg serving {source} at http://{host}:{port}/sparql (query timeout {query_timeout:g} s)")
+    run_server(settings)
+
+
+@cli.command()
+@click.option("--to", "target", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint of the remote store (e.g. http://127.0.0.1:7878/store).")
+@click.option("--store", "location", metavar="PATH", help="Store directory to push (default: the current build).")
+def load(target: str, location: str | None) -> None:
+    """Push a build to a remote SPARQL store, one HTTP request per named graph (Graph Store Protocol)."""
+    from .load import push
+
+    for graph, triples in push(_store(location), target):
+        click.echo(f"  {triples:>8} triples -> {graph}")
+
+
 @cli.command(name="queries")
 @click.pass_obj
 def list_queries(obj: Context) -> None:

@@ -72,6 +72,41 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 30.0) ->
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+def start_gpkg_server(home: Path, *args: str, env: dict | None = None):
+    """`gpkg serve` as a real subprocess on a free loopback port; returns (base URL, process)."""
+    import os
+    import sys
+
+    port = free_port()
+    environment = {**os.environ, "GPKG_HOME": str(home), **(env or {})}
+    process = subprocess.Popen([sys.executable, "-m", "gpkg", "serve", "--host", "127.0.0.1", "--port", str(port),
+                                *args], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/healthz", process, timeout=60)
+    except Exception:
+        process.kill()
+        raise RuntimeError(process.stderr.read().decode()[-2000:]) from None
+    return base, process
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(built, gpkg_home):
+    """The live gpkg endpoint over the session build: 2 s query timeout, a small result cap, generous rate limit."""
+    base, process = start_gpkg_server(gpkg_home, "--query-timeout", "2", "--workers", "2", "--result-limit", "500",
+                                      "--rate-limit", "100000 per minute")
+    yield base
+    stop(process)
+
+
 @pytest.fixture(scope="session")
 def oxigraph_endpoint(built, tmp_path_factory):
     """A real `oxigraph serve-read-only` on loopback, loaded with the build's N-Quads dump."""

@@ -1,0 +1,165 @@
+"""Query workers: each query runs in a separate process, so a runaway query can really be stopped.
+
+A pool of worker processes each opens the store (the current build, read-only, or a remote endpoint) and runs one
+query at a time, serialising the result itself. The request thread waits at most the query timeout; then the worker
+is killed (its work ends with it), a replacement is started in the background, and the client gets 503. When a new
+build becomes current, workers of the old build are replaced as they are next used, so requests keep being answered.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+log = logging.getLogger("gpkg.server")
+_context = multiprocessing.get_context("spawn")
+
+
+@dataclass(frozen=True)
+class Job:
+    query: str
+    media_type: str
+    limit: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+class QueryTimeout(Exception):
+    pass
+
+
+class WorkersBusy(Exception):
+    pass
+
+
+class StoreUnavailable(Exception):
+    pass
+
+
+class BadQuery(Exception):
+    pass
+
+
+def _worker_main(conn, location: str) -> None:  # runs in the child process
+    from gpkg.namespaces import PREFIXES
+    from gpkg.store import QueryError, open_store
+
+    from .results import serialize_result
+
+    try:
+        store = open_store(location)
+    except Exception as exc:  # reported to the parent, which answers 503
+        conn.send(("fatal", f"cannot open {location}: {exc}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        job = conn.recv()
+        if job is None:
+            return
+        try:
+            result = store.query(job.query, default_graphs=list(job.default_graphs) or None,
+                                 named_graphs=list(job.named_graphs) or None)
+            conn.send(("ok", serialize_result(result, job.media_type, job.limit, PREFIXES)))
+        except QueryError as exc:
+            conn.send(("bad-query", str(exc)))
+        except (ConnectionError, OSError) as exc:
+            conn.send(("unavailable", str(exc)))
+        except Exception as exc:  # noqa: BLE001 - anything else is reported, never raised in the child
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, location: str, generation: str):
+        self.generation = generation
+        self.conn, child = _context.Pipe()
+        self.process = _context.Process(target=_worker_main, args=(child, location), daemon=True)
+        self.process.start()
+        child.close()
+        if not self.conn.poll(60):
+            self.kill()
+            raise StoreUnavailable(f"worker for {location} did not start")
+        kind, message = self.conn.recv()
+        if kind != "ready":
+            self.process.join(5)
+            raise StoreUnavailable(message)
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """`locate()` returns (generation, location): the current build (or the remote endpoint) to query."""
+
+    def __init__(self, locate: Callable[[], tuple[str, str]], size: int):
+        self._locate = locate
+        self._size = size
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self.restarts = 0
+        generation, location = locate()
+        for _ in range(size):
+            self._idle.put(_Worker(location, generation))
+
+    def run(self, job: Job, timeout: float) -> "object":
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise WorkersBusy("all query workers are busy; try again shortly") from None
+        generation, location = self._locate()
+        if worker.generation != generation:  # a new build is current: serve it from a fresh worker
+            worker.kill()
+            worker = _Worker(location, generation)
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
+            kind, payload = worker.conn.recv()
+        except QueryTimeout:
+            self._replace(worker)
+            raise
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            self._replace(worker)
+            raise StoreUnavailable(f"query worker failed: {exc}") from exc
+        self._idle.put(worker)
+        if kind == "ok":
+            return payload
+        if kind == "bad-query":
+            raise BadQuery(payload)
+        if kind == "unavailable":
+            raise StoreUnavailable(payload)
+        log.error("query failed in worker: %s", payload)
+        raise RuntimeError(payload)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker and start another in the background, so the client is answered at once."""
+        worker.kill()
+        with self._lock:
+            self.restarts += 1
+
+        def start() -> None:
+            while True:
+                generation, location = self._locate()
+                try:
+                    self._idle.put(_Worker(location, generation))
+                    return
+                except StoreUnavailable as exc:
+                    log.error("cannot start a query worker: %s", exc)
+                    time.sleep(1)
+
+        threading.Thread(target=start, daemon=True).start()
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                return

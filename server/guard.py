@@ -13,25 +13,14 @@ count. The store is also opened read-only, so an update that got past this would
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from gpkg.sparql_text import tokens
 
 QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
-
-TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-  | (?P<pname>[A-Za-z\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*?:[\w\-.:%\\\u00B7\u00C0-\uFFFF]*|:[\w\-.:%\\\u00B7\u00C0-\uFFFF]*)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<other>.)
-""", re.X | re.S)
-
 
 class Refused(Exception):
     """A request the endpoint will not run; `status` is the HTTP status to answer with."""
@@ -49,13 +38,6 @@ class Checked:
     @property
     def graph_result(self) -> bool:
         return self.form in GRAPH_FORMS
-
-
-def tokens(text: str):
-    for match in TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind not in ("ws", "comment"):
-            yield kind, match.group()
 
 
 def check(query: str, max_length: int, service_allowlist: tuple[str, ...]) -> Checked:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Store as OxStore
 
+from ..sparql_text import has_dataset_clause
 from . import QueryError, Result
 
 
@@ -32,12 +33,17 @@ class EmbeddedStore:
     def query(self, sparql: str, *, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None) -> Result:
         options = {}
+        try:
+            default_nodes = [NamedNode(g) for g in default_graphs or ()]
+            named_nodes = [NamedNode(g) for g in named_graphs or ()]
+        except ValueError as exc:
+            raise QueryError(f"invalid graph IRI: {exc}") from exc
         if default_graphs:
-            options["default_graph"] = [NamedNode(g) for g in default_graphs]
-        else:
+            options["default_graph"] = default_nodes
+        elif not has_dataset_clause(sparql):  # FROM / FROM NAMED in the query set the dataset themselves
             options["use_default_graph_as_union"] = True
         if named_graphs:
-            options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+            options["named_graphs"] = named_nodes
         try:
             return self._store.query(sparql, **options)
         except SyntaxError as exc:

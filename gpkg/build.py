@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -37,7 +39,7 @@ class BuildResult:
     timings: dict = field(default_factory=dict)
 
 
-STAGES = ("parse", "validate", "reason", "index", "dumps")
+STAGES = ("parse", "validate", "reason", "index", "dumps", "docs")
 
 
 def build(knowledge: Knowledge, home: Path | None = None,
@@ -90,6 +92,10 @@ def build(knowledge: Knowledge, home: Path | None = None,
         ox.dump(str(dumps / "gpkg.nq"), format=RdfFormat.N_QUADS)
         stage("dumps", t)
 
+        t = time.perf_counter()
+        _ontology_docs(knowledge.root / "ontology" / "gpkg.ttl", dumps / "ontology.html")
+        stage("docs", t)
+
         manifest = {
             "gpkg_version": __version__,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -106,6 +112,13 @@ def build(knowledge: Knowledge, home: Path | None = None,
         builds.discard(partial)
         raise
     return BuildResult(final, manifest, timings)
+
+
+def _ontology_docs(ontology: Path, out: Path) -> None:
+    """Ontology documentation generated from the ontology itself by pyLODE."""
+    proc = subprocess.run([sys.executable, "-m", "pylode", str(ontology), "-o", str(out)], capture_output=True, text=True)
+    if proc.returncode != 0 or not out.is_file():
+        raise GpkgError(f"pyLODE could not document {ontology}: {(proc.stderr or proc.stdout).strip()[-500:]}")
 
 
 def _sha256(path: Path) -> str:

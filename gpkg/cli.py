@@ -196,6 +196,31 @@ def list_queries(obj: Context) -> None:
         click.echo(f"{q.name}\n    {q.title}: {q.question}")
 
 
+@cli.group()
+def link() -> None:
+    """Find links from gpkg entities to other knowledge graphs, with the evidence for each."""
+
+
+@link.command(name="wikidata")
+@click.option("--endpoint", default="https://query.wikidata.org/sparql", show_default=True, metavar="URL",
+              help="Wikidata SPARQL endpoint.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for wikidata-review.tsv and wikidata.ttl (default: data/links/ of the knowledge root).")
+@click.option("--store", "location", metavar="PATH|URL",
+              help="Store directory or SPARQL endpoint URL (default: the current build).")
+@click.pass_obj
+def link_wikidata(obj: Context, endpoint: str, out_dir: Path | None, location: str | None) -> None:
+    """Candidate Wikidata items for decisions, cases, courts and accused: review file plus accepted links."""
+    from .wikidata import link_wikidata as run_linker
+
+    result = run_linker(_store(location), out_dir or obj.knowledge.root / "data" / "links", endpoint)
+    click.echo(f"entities considered: {result.considered}")
+    click.echo(f"candidates found: {len(result.candidates)}")
+    click.echo(f"accepted: {len(result.accepted)}")
+    for path in result.files:
+        click.echo(f"wrote {path}")
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

@@ -15,6 +15,10 @@ from .health import Metrics
 from .workers import QueryPool
 
 
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -25,13 +29,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["gpkg_cache"] = ResultCache(settings.cache_entries)
     app.extensions["gpkg_metrics"] = Metrics()
 
-    from . import health, sparql, ui
+    from . import health, linked_data, pages, sparql, ui
 
     limiter = Limiter(get_remote_address, app=app, default_limits=[settings.rate_limit], storage_uri="memory://",
                       headers_enabled=True)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(ui.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(linked_data.bp)
+    app.register_blueprint(pages.bp)
     limiter.exempt(health.bp)
     errors.register(app)
 
@@ -42,6 +48,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
         response.headers["Access-Control-Expose-Headers"] = "X-GPKG-Truncated, X-GPKG-Result-Limit, X-GPKG-Build"
         response.vary.add("Accept")
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
         app.extensions["gpkg_metrics"].count(response.status_code)
         return response
 

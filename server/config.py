@@ -18,6 +18,7 @@ class Settings:
     store: str | None = None  # a store directory; default: the current build
     endpoint: str | None = None  # a remote SPARQL 1.1 endpoint instead of the embedded store
     home: str | None = None  # GPKG_HOME, where builds live
+    base_iri: str = "https://w3id.org/gpkg/"  # entity IRIs under it resolve on this server
     query_timeout: float = 30.0
     result_limit: int = 10_000
     max_query_length: int = 100_000

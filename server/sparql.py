@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request, url_for
-from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge, ServiceUnavailable, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge, UnsupportedMediaType
 
 from . import guard
 from .conneg import negotiate, wants_html
 from .description import service_description
-from .workers import BadQuery, Job, QueryTimeout, StoreUnavailable, WorkersBusy
+from .querying import execute
+from .workers import Job
 
 bp = Blueprint("sparql", __name__)
 
@@ -58,22 +59,7 @@ def sparql():
 
 
 def _answer(job: Job, settings) -> Response:
-    generation, _ = settings.locate()
-    cache = current_app.extensions["gpkg_cache"]
-    key = (generation, job) if request.method == "GET" else None
-    result = cache.get(key) if key else None
-    if result is None:
-        try:
-            result = current_app.extensions["gpkg_pool"].run(job, settings.query_timeout)
-        except BadQuery as exc:
-            raise BadRequest(str(exc)) from None
-        except QueryTimeout as exc:
-            current_app.extensions["gpkg_metrics"].timeouts += 1
-            raise ServiceUnavailable(str(exc)) from None
-        except (WorkersBusy, StoreUnavailable) as exc:
-            raise ServiceUnavailable(str(exc)) from None
-        if key:
-            cache.put(key, result, len(result.body))
+    result, generation = execute(job, cacheable=request.method == "GET")
     response = Response(result.body, mimetype=result.media_type)
     if result.media_type.startswith("text/") or result.media_type.endswith("json"):
         response.charset = "utf-8"

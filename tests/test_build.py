@@ -22,7 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 def test_build_writes_store_dumps_and_manifest(built, store):
     manifest = json.loads((built.path / "manifest.json").read_text())
     assert manifest["triples"] > 1000 and manifest["inferred_triples"] > 0
-    assert set(manifest["timings_s"]) == {"parse", "validate", "reason", "index", "dumps"}
+    assert set(manifest["timings_s"]) == {"parse", "validate", "reason", "index", "dumps", "docs"}
+    assert "GenderPersecutionConviction" in (built.path / "dumps" / "ontology.html").read_text()
     assert "data/cases/icc-al-hassan.ttl" in manifest["files"]
     for name, fmt in {"gpkg.ttl": RdfFormat.TURTLE, "gpkg.nt": RdfFormat.N_TRIPLES,
                       "gpkg.jsonld": RdfFormat.JSON_LD}.items():

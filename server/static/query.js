@@ -18,7 +18,10 @@
   examples.forEach(function (example, index) {
     yasgui.addTab(index === 0, { id: "example-" + index, name: example.name, yasqe: { value: example.query } });
   });
-  if (examples.length === 0) {
+  var initial = script.getAttribute("data-query");
+  if (initial) {
+    yasgui.addTab(true, { id: "from-link", name: "Query", yasqe: { value: initial } });
+  } else if (examples.length === 0) {
     yasgui.addTab(true, { name: "Query", yasqe: { value: "SELECT * WHERE { ?s ?p ?o } LIMIT 10" } });
   }
   window.gpkgYasgui = yasgui;

@@ -1,0 +1,59 @@
+"""Running a query for any route: cache, worker pool, and the mapping of failures to HTTP errors, in one place."""
+
+from __future__ import annotations
+
+import json
+
+from flask import current_app
+from werkzeug.exceptions import BadRequest, ServiceUnavailable
+
+from .results import Serialized
+from .workers import BadQuery, Job, QueryTimeout, StoreUnavailable, WorkersBusy
+
+PREFIXES = """PREFIX gp: <https://w3id.org/gpkg/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+def execute(job: Job, cacheable: bool) -> tuple[Serialized, str]:
+    """The serialised answer and the build (generation) it came from."""
+    settings = current_app.config["GPKG_SETTINGS"]
+    generation, _ = settings.locate()
+    cache = current_app.extensions["gpkg_cache"]
+    key = (generation, job) if cacheable else None
+    result = cache.get(key) if key else None
+    if result is None:
+        try:
+            result = current_app.extensions["gpkg_pool"].run(job, settings.query_timeout)
+        except BadQuery as exc:
+            raise BadRequest(str(exc)) from None
+        except QueryTimeout as exc:
+            current_app.extensions["gpkg_metrics"].timeouts += 1
+            raise ServiceUnavailable(str(exc)) from None
+        except (WorkersBusy, StoreUnavailable) as exc:
+            raise ServiceUnavailable(str(exc)) from None
+        if key:
+            cache.put(key, result, len(result.body))
+    return result, generation
+
+
+def select(query: str, limit: int | None = None) -> list[dict[str, str]]:
+    """Rows of a SELECT as {variable: value} (IRIs and literals as strings), for the viewer's pages."""
+    settings = current_app.config["GPKG_SETTINGS"]
+    job = Job(PREFIXES + query, "application/sparql-results+json", limit or settings.result_limit)
+    result, _ = execute(job, cacheable=True)
+    data = json.loads(result.body)
+    return [{k: v["value"] for k, v in row.items()} | {f"{k}@lang": v.get("xml:lang", "") for k, v in row.items()}
+            for row in data["results"]["bindings"]]
+
+
+def graph(query: str, media_type: str) -> Serialized:
+    settings = current_app.config["GPKG_SETTINGS"]
+    result, _ = execute(Job(PREFIXES + query, media_type, settings.result_limit), cacheable=True)
+    return result

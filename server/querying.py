@@ -43,10 +43,12 @@ def execute(job: Job, cacheable: bool) -> tuple[Serialized, str]:
     return result, generation
 
 
-def select(query: str, limit: int | None = None) -> list[dict[str, str]]:
+VIEWER_LIMIT = 1_000_000  # the viewer's own queries are not cut by the public result cap (the timeout still applies)
+
+
+def select(query: str, limit: int = VIEWER_LIMIT) -> list[dict[str, str]]:
     """Rows of a SELECT as {variable: value} (IRIs and literals as strings), for the viewer's pages."""
-    settings = current_app.config["GPKG_SETTINGS"]
-    job = Job(PREFIXES + query, "application/sparql-results+json", limit or settings.result_limit)
+    job = Job(PREFIXES + query, "application/sparql-results+json", limit)
     result, _ = execute(job, cacheable=True)
     data = json.loads(result.body)
     return [{k: v["value"] for k, v in row.items()} | {f"{k}@lang": v.get("xml:lang", "") for k, v in row.items()}
@@ -54,6 +56,5 @@ def select(query: str, limit: int | None = None) -> list[dict[str, str]]:
 
 
 def graph(query: str, media_type: str) -> Serialized:
-    settings = current_app.config["GPKG_SETTINGS"]
-    result, _ = execute(Job(PREFIXES + query, media_type, settings.result_limit), cacheable=True)
+    result, _ = execute(Job(PREFIXES + query, media_type, VIEWER_LIMIT), cacheable=True)
     return result

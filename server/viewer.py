@@ -189,7 +189,8 @@ def home_figures() -> dict:
     by_court = select("""SELECT ?court ?label (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a gp:Decision ; gp:court ?court .
         ?court rdfs:label ?label FILTER(lang(?label) = "en") } GROUP BY ?court ?label ORDER BY DESC(?n) ?label""")
     by_ground = select("""SELECT ?ground (COUNT(DISTINCT ?d) AS ?n) WHERE {
-        { ?x gp:inDecision ?d ; gp:ofCharge/gp:chargedGround ?g } UNION { ?x gp:inDecision ?d ; gp:ground ?g }
+        { SELECT DISTINCT ?d ?g WHERE { { ?x gp:ofCharge/gp:chargedGround ?g ; gp:inDecision ?d }
+                                        UNION { ?x gp:ground ?g ; gp:inDecision ?d } } }
         ?g skos:prefLabel ?ground FILTER(lang(?ground) = "en") } GROUP BY ?ground ORDER BY DESC(?n)""")
     timeline = select("""SELECT ?year ?level (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a gp:Decision ; dcterms:date ?date ;
         gp:court/gp:level/skos:prefLabel ?level FILTER(lang(?level) = "en") BIND(SUBSTR(STR(?date), 1, 4) AS ?year) }
@@ -223,7 +224,7 @@ FACETS = {  # name: (label, SPARQL pattern binding ?v for decision ?d)
     "country": ("Country", "?d gp:ofCase ?case . ?case gp:country|gp:respondentState|gp:situation/gp:country ?v"),
     "year": ("Year", "?d dcterms:date ?date BIND(SUBSTR(STR(?date), 1, 4) AS ?v)"),
     "type": ("Decision type", "?d gp:decisionType ?v"),
-    "ground": ("Ground", "{ ?x gp:inDecision ?d ; gp:ofCharge/gp:chargedGround ?v } UNION { ?x gp:inDecision ?d ; gp:ground ?v }"),
+    "ground": ("Ground", "{ ?x gp:ofCharge/gp:chargedGround ?v ; gp:inDecision ?d } UNION { ?x gp:ground ?v ; gp:inDecision ?d }"),
     "right": ("Deprived right", "?x gp:inDecision ?d ; gp:deprivedRight ?v"),
     "mechanism": ("Mechanism", "?x gp:inDecision ?d ; gp:mechanism ?v"),
     "outcome": ("Outcome", "?x gp:inDecision ?d ; gp:outcome ?v"),

@@ -65,8 +65,10 @@ def _store(location: str | None):
 
 
 @cli.command()
+@click.option("--reasoner", type=click.Choice(["auto", "hermit", "rules"]), default="auto", show_default=True,
+              help="HermiT (consistency and all entailed memberships) or SPARQL rules (defined classes, for large graphs).")
 @click.pass_obj
-def build(obj: Context) -> None:
+def build(obj: Context, reasoner: str) -> None:
     """Parse, validate, reason, index into the embedded store and write dumps; switch to it when complete."""
     from .build import build as run_build
 
@@ -82,7 +84,7 @@ def build(obj: Context) -> None:
             done.append(f"{stage}: {seconds:.2f} s")
             bar.update(1)
 
-        result = run_build(kn, progress=progress)
+        result = run_build(kn, progress=progress, reasoner=reasoner)
     for line in done:
         click.echo(f"  {line}")
     m = result.manifest

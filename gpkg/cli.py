@@ -188,6 +188,20 @@ def load(target: str, location: str | None) -> None:
         click.echo(f"  {triples:>8} triples -> {graph}")
 
 
+@cli.command()
+@click.option("--decisions", type=click.IntRange(1), required=True, help="About how many decisions to generate.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("synthetic"), show_default=True,
+              help="Knowledge root to write (replaced if it exists); build it with `gpkg --root OUT build`.")
+@click.pass_obj
+def synth(obj: Context, decisions: int, seed: int, out: Path) -> None:
+    """Write a synthetic corpus with the real corpus's shape, for benchmarks (never into data/)."""
+    from .synth import synthesise
+
+    counts = synthesise(decisions, seed, out, obj.knowledge)
+    click.echo(f"wrote {counts['decisions']} decisions in {counts['cases']} cases to {out}")
+
+
 @cli.command(name="queries")
 @click.pass_obj
 def list_queries(obj: Context) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 import socket
 import subprocess
 import time
@@ -107,22 +108,29 @@ def server(built, gpkg_home):
     stop(process)
 
 
-@pytest.fixture(scope="session")
-def oxigraph_endpoint(built, tmp_path_factory):
-    """A real `oxigraph serve-read-only` on loopback, loaded with the build's N-Quads dump."""
+@contextmanager
+def oxigraph_server(location: Path, files=(), read_only: bool = True, union: bool = True):
+    """A real Oxigraph server (PyPI `oxigraph`) on a free loopback port, loaded with `files`; yields its base URL."""
     exe = shutil.which("oxigraph")
     if exe is None:
         pytest.fail("the oxigraph server CLI is not installed: install the test extra (pip install -e '.[test]')")
-    location = tmp_path_factory.mktemp("oxigraph")
-    subprocess.run([exe, "load", "--location", str(location), "--file", str(built.path / "dumps" / "gpkg.nq")],
-                   check=True, capture_output=True)
+    for f in files:
+        subprocess.run([exe, "load", "--location", str(location), "--file", str(f)], check=True, capture_output=True)
     port = free_port()
-    process = subprocess.Popen([exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                                "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
+    command = [exe, "serve-read-only" if read_only else "serve", "--location", str(location),
+               "--bind", f"127.0.0.1:{port}"] + (["--union-default-graph"] if union else [])
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(f"{url}?query=ASK%7B%7D", process)
-        yield url
+        wait_for_http(f"{base}/query?query=ASK%7B%7D", process)
+        yield base
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoint(built, tmp_path_factory):
+    """A real `oxigraph serve-read-only` on loopback, loaded with the build's N-Quads dump."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph"), [built.path / "dumps" / "gpkg.nq"]) as base:
+        yield f"{base}/query"

@@ -2,35 +2,25 @@
 `gpkg load --to`, then the protocol through gpkg against it."""
 
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 import requests
 
-from conftest import free_port, start_gpkg_server, stop, wait_for_http
+from conftest import oxigraph_server, start_gpkg_server, stop
 
 JSON = "application/sparql-results+json"
 
 
 @pytest.fixture(scope="module")
 def remote_store(built, gpkg_home, tmp_path_factory):
-    exe = shutil.which("oxigraph")
-    if exe is None:
-        pytest.fail("the oxigraph server CLI is not installed: install the test extra (pip install -e '.[test]')")
-    port = free_port()
-    process = subprocess.Popen([exe, "serve", "--location", str(tmp_path_factory.mktemp("remote")),
-                                "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{base}/query?query=ASK%7B%7D", process)
-    env = {**os.environ, "GPKG_HOME": str(gpkg_home)}
-    loaded = subprocess.run([sys.executable, "-m", "gpkg", "load", "--to", f"{base}/store"], env=env,
-                            capture_output=True, text=True)
-    assert loaded.returncode == 0, loaded.stderr
-    yield base, loaded.stdout
-    stop(process)
+    with oxigraph_server(tmp_path_factory.mktemp("remote"), read_only=False) as base:
+        env = {**os.environ, "GPKG_HOME": str(gpkg_home)}
+        loaded = subprocess.run([sys.executable, "-m", "gpkg", "load", "--to", f"{base}/store"], env=env,
+                                capture_output=True, text=True)
+        assert loaded.returncode == 0, loaded.stderr
+        yield base, loaded.stdout
 
 
 @pytest.fixture(scope="module")

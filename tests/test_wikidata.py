@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from conftest import FIXTURES, REPO, free_port, wait_for_http
+from conftest import FIXTURES, REPO, free_port, oxigraph_server
 from gpkg.errors import GpkgError
 from gpkg.wikidata import WD, link_wikidata
 
@@ -46,21 +45,8 @@ EXPECTED = {  # (gpkg IRI, item) -> decision, for every candidate the fixture sh
 @pytest.fixture(scope="module")
 def wikidata_endpoint(tmp_path_factory):
     """A real `oxigraph serve-read-only` on a free loopback port, holding only the fixture items."""
-    exe = shutil.which("oxigraph")
-    if exe is None:
-        pytest.fail("the oxigraph server CLI is not installed: install the test extra (pip install -e '.[test]')")
-    location = tmp_path_factory.mktemp("wikidata-store")
-    subprocess.run([exe, "load", "--location", str(location), "--file", str(ITEMS)], check=True, capture_output=True)
-    port = free_port()
-    process = subprocess.Popen([exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        wait_for_http(f"{url}?query=ASK%7B%7D", process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with oxigraph_server(tmp_path_factory.mktemp("wikidata-store"), [ITEMS], union=False) as base:
+        yield f"{base}/query"
 
 
 def read_review(path: Path) -> list[dict[str, str]]:

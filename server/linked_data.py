@@ -28,7 +28,7 @@ DUMPS = {"gpkg.ttl": "text/turtle", "gpkg.nt": "application/n-triples", "gpkg.js
          "gpkg.nq": "application/n-quads"}
 
 
-def _doc_media_type() -> str:
+def doc_media_type() -> str:
     fmt = request.args.get("format")
     if fmt:
         wanted = "text/html" if fmt.lower() in ("html", "text/html") else ALIASES.get(fmt.lower(), fmt.lower())
@@ -56,7 +56,7 @@ def thing(rest: str):
 @bp.route("/doc/<path:rest>")
 def document(rest: str):
     iri = base_iri() + rest
-    media_type = _doc_media_type()
+    media_type = doc_media_type()
     if media_type != "text/html":
         result = graph(f"DESCRIBE <{iri}>", media_type)
         if not result.rows:
@@ -74,7 +74,7 @@ def document(rest: str):
 
 
 def _not_found(iri: str):
-    if _doc_media_type() == "text/html":
+    if doc_media_type() == "text/html":
         return render_template("not_found.html", iri=iri), 404
     abort(404, f"nothing is known about <{iri}>")
 
@@ -98,7 +98,7 @@ def _hierarchy(scheme: str) -> list[dict]:
 def void():
     from .void import void_description
 
-    media_type = _doc_media_type()
+    media_type = doc_media_type()
     if media_type == "text/html":
         media_type = "text/turtle"
     return Response(void_description(url_for("sparql.sparql", _external=True), request.url_root.rstrip("/"),

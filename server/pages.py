@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from gpkg import builds
 from gpkg.knowledge import Knowledge
 
-from .linked_data import _doc_media_type
+from .linked_data import doc_media_type
 from .viewer import FACETS, browse as browse_decisions, home_figures, search as run_search
 
 bp = Blueprint("pages", __name__)
@@ -35,7 +35,7 @@ def search():
 
 @bp.route("/ontology")
 def ontology():
-    media_type = _doc_media_type()
+    media_type = doc_media_type()
     source = Knowledge.at().root / "ontology" / "gpkg.ttl"
     if media_type == "text/turtle":
         return send_file(source, mimetype="text/turtle")

@@ -90,7 +90,8 @@ def build(knowledge: Knowledge, home: Path | None = None,
         stage("index", t)
         if reasoner == "rules":
             t = time.perf_counter()
-            inferred = apply_rules(lambda sparql: _rdflib_triples(store.query(sparql)))
+            run_query = store.query
+            inferred = apply_rules(lambda sparql: _rdflib_triples(run_query(sparql)))
             stage("reason", t)
         ox.bulk_load(inferred.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES,
                      to_graph=NamedNode(INFERRED_GRAPH))

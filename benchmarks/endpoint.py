@@ -46,6 +46,24 @@ def wait(url: str, timeout: float = 60) -> None:
     raise TimeoutError(url)
 
 
+def cold_start(env: dict) -> float:
+    """Seconds from launching `gpkg serve` to its first answer."""
+    port = free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "gpkg", "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=1).ok:
+                    return time.perf_counter() - started
+            except requests.RequestException:
+                time.sleep(0.01)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
 def run_mix(url: str, queries: list[str], clients: int, seconds: float) -> dict:
     latencies: list[float] = []
     errors = 0
@@ -91,6 +109,7 @@ def main() -> None:
     oxigraph = shutil.which("oxigraph")
     if oxigraph is None:
         sys.exit("install the oxigraph server CLI: pip install oxigraph")
+    print(f"gpkg serve cold start to first answer: {cold_start(env):.2f} s")
     procs = []
     with tempfile.TemporaryDirectory(prefix="gpkg-bench-") as tmp:
         try:

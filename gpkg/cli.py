@@ -162,7 +162,7 @@ def stats(location: str | None, as_json: bool) -> None:
 @click.option("--rate-limit", envvar="GPKG_RATE_LIMIT", help='Per-client limit, e.g. "300 per minute".')
 def serve(host, port, query_timeout, store_path, endpoint, result_limit, workers, rate_limit) -> None:
     """Serve the SPARQL endpoint and the query UI (waitress, a production WSGI server)."""
-    from server import serve as run_server
+    from server.app import serve as run_server
     from server.config import Settings
 
     try:

@@ -46,7 +46,7 @@ class BadQuery(Exception):
 
 
 def _worker_main(conn, location: str) -> None:  # runs in the child process
-    from gpkg.namespaces import PREFIXES
+    from gpkg.prefixes import PREFIXES
     from gpkg.store import QueryError, open_store
 
     from .results import serialize_result
@@ -74,19 +74,24 @@ def _worker_main(conn, location: str) -> None:  # runs in the child process
 
 
 class _Worker:
+    """A worker process; `started()` waits until it has opened the store (so several can start in parallel)."""
+
     def __init__(self, location: str, generation: str):
-        self.generation = generation
+        self.generation, self.location = generation, location
         self.conn, child = _context.Pipe()
         self.process = _context.Process(target=_worker_main, args=(child, location), daemon=True)
         self.process.start()
         child.close()
+
+    def started(self) -> "_Worker":
         if not self.conn.poll(60):
             self.kill()
-            raise StoreUnavailable(f"worker for {location} did not start")
+            raise StoreUnavailable(f"worker for {self.location} did not start")
         kind, message = self.conn.recv()
         if kind != "ready":
             self.process.join(5)
             raise StoreUnavailable(message)
+        return self
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -105,8 +110,8 @@ class QueryPool:
         self._lock = threading.Lock()
         self.restarts = 0
         generation, location = locate()
-        for _ in range(size):
-            self._idle.put(_Worker(location, generation))
+        for worker in [_Worker(location, generation) for _ in range(size)]:  # start together, then wait
+            self._idle.put(worker.started())
 
     def run(self, job: Job, timeout: float) -> "object":
         deadline = time.monotonic() + timeout
@@ -117,7 +122,7 @@ class QueryPool:
         generation, location = self._locate()
         if worker.generation != generation:  # a new build is current: serve it from a fresh worker
             worker.kill()
-            worker = _Worker(location, generation)
+            worker = _Worker(location, generation).started()
         try:
             worker.conn.send(job)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -149,7 +154,7 @@ class QueryPool:
             while True:
                 generation, location = self._locate()
                 try:
-                    self._idle.put(_Worker(location, generation))
+                    self._idle.put(_Worker(location, generation).started())
                     return
                 except StoreUnavailable as exc:
                     log.error("cannot start a query worker: %s", exc)

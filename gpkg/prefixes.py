@@ -27,3 +27,5 @@ PREFIXES = {
     "scope": CONCEPT + "finding-scope/",
     "treat": CONCEPT + "gender-treatment/",
 }
+
+SPARQL_PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())

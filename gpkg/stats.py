@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
+from .prefixes import SPARQL_PROLOGUE as PREFIXES
 from .store import Store
-
-PREFIXES = """PREFIX gp: <https://w3id.org/gpkg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
 
 BREAKDOWNS = {
     "decisions by level": """SELECT ?key (COUNT(DISTINCT ?d) AS ?n) WHERE {

@@ -25,27 +25,47 @@ GENERIC = {"application/json": ("application/sparql-results+json", "application/
            "text/plain": ("text/tab-separated-values", "application/n-triples")}
 
 
+DOCUMENT_OFFERS = ["text/html", *GRAPH_OFFERS]
+
+
+def _requested(format_param: str, graph: bool) -> str:
+    """The media type a `format` value names; for graph results the results aliases mean their RDF counterparts."""
+    wanted = ALIASES.get(format_param.lower(), format_param.lower())
+    if graph:
+        wanted = {"application/sparql-results+json": "application/ld+json",
+                  "application/sparql-results+xml": "application/rdf+xml", "html": "text/html"}.get(wanted, wanted)
+    return wanted
+
+
 def negotiate(accept: MIMEAccept, format_param: str | None, graph: bool) -> str:
-    """The media type to answer with, or 406 naming what can be served."""
+    """The media type to answer a query with, or 406 naming what can be served."""
     offers = GRAPH_OFFERS if graph else RESULT_OFFERS
     if format_param:
-        wanted = ALIASES.get(format_param.lower(), format_param.lower())
-        if graph and wanted in ("application/sparql-results+json",):
-            wanted = "application/ld+json"
-        if graph and wanted == "application/sparql-results+xml":
-            wanted = "application/rdf+xml"
+        wanted = _requested(format_param, graph)
         if wanted in offers:
             return wanted
         raise NotAcceptable(f"format {format_param!r} is not available for this query; available: {', '.join(offers)}")
     if not accept:
         return offers[0]
-    candidates = offers + [g for g in GENERIC]
-    best = accept.best_match(candidates)
+    best = accept.best_match(offers + list(GENERIC))
     if best in GENERIC:
         return GENERIC[best][1 if graph else 0]
     if best:
         return best
     raise NotAcceptable(f"none of the requested types can be served; available: {', '.join(offers)}")
+
+
+def negotiate_document(accept: MIMEAccept, format_param: str | None) -> str:
+    """The media type of a document about an entity: HTML or an RDF format (HTML when nothing is asked)."""
+    if format_param:
+        wanted = _requested(format_param, graph=True)
+        if wanted in DOCUMENT_OFFERS:
+            return wanted
+        raise NotAcceptable(f"format {format_param!r} is not available; available: {', '.join(DOCUMENT_OFFERS)}")
+    best = accept.best_match(DOCUMENT_OFFERS, default="text/html")
+    if best is None:
+        raise NotAcceptable(f"available: {', '.join(DOCUMENT_OFFERS)}")
+    return best
 
 
 def wants_html(accept: MIMEAccept) -> bool:

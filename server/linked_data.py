@@ -13,34 +13,21 @@ import json
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
-from werkzeug.exceptions import NotAcceptable
 
 from gpkg import builds
 
-from .conneg import ALIASES
+from .conneg import negotiate_document
 from .querying import graph, select
 from .viewer import base_iri, decision_details, describe
 
 bp = Blueprint("linked_data", __name__)
 
-DOC_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 DUMPS = {"gpkg.ttl": "text/turtle", "gpkg.nt": "application/n-triples", "gpkg.jsonld": "application/ld+json",
          "gpkg.nq": "application/n-quads"}
 
 
 def doc_media_type() -> str:
-    fmt = request.args.get("format")
-    if fmt:
-        wanted = "text/html" if fmt.lower() in ("html", "text/html") else ALIASES.get(fmt.lower(), fmt.lower())
-        if wanted == "application/sparql-results+json":
-            wanted = "application/ld+json"
-        if wanted in DOC_TYPES:
-            return wanted
-        raise NotAcceptable(f"format {fmt!r} is not available; available: {', '.join(DOC_TYPES)}")
-    best = request.accept_mimetypes.best_match(DOC_TYPES, default="text/html")
-    if best is None:
-        raise NotAcceptable(f"available: {', '.join(DOC_TYPES)}")
-    return best
+    return negotiate_document(request.accept_mimetypes, request.args.get("format"))
 
 
 @bp.route("/id/<path:rest>")

@@ -7,19 +7,10 @@ import json
 from flask import current_app
 from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
+from gpkg.prefixes import SPARQL_PROLOGUE as PREFIXES
+
 from .results import Serialized
 from .workers import BadQuery, Job, QueryTimeout, StoreUnavailable, WorkersBusy
-
-PREFIXES = """PREFIX gp: <https://w3id.org/gpkg/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX cito: <http://purl.org/spar/cito/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
-
 
 def execute(job: Job, cacheable: bool) -> tuple[Serialized, str]:
     """The serialised answer and the build (generation) it came from."""

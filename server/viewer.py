@@ -147,8 +147,7 @@ def decision_details(iri: str) -> dict | None:
     findings = select(f"""SELECT ?f ?scope ?what ?value WHERE {{ ?f gp:inDecision <{iri}> ; gp:findingScope/skos:prefLabel ?scope .
         FILTER(lang(?scope) = "en")
         OPTIONAL {{ VALUES ?p {{ gp:deprivedRight gp:mechanism gp:ground gp:crime }} ?f ?p ?v . ?v skos:prefLabel ?value .
-                    FILTER(lang(?value) = "en") BIND(STRAFTER(STR(?p), "#") AS ?what) }}
-        OPTIONAL {{ ?f gp:targetedGroup/rdfs:label ?value2 }} }}""")
+                    FILTER(lang(?value) = "en") BIND(STRAFTER(STR(?p), "#") AS ?what) }} }}""")
     by_finding: dict[str, dict] = {}
     for r in findings:
         f = by_finding.setdefault(r["f"], {"scope": r["scope"], "deprivedRight": set(), "mechanism": set(), "ground": set(),

@@ -10,17 +10,20 @@ the copy that is reasoned over; blank nodes are skolemised so that every individ
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from rdflib import OWL, RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from .errors import GpkgError
+from .loading import ParsedFile, union
 
 OWL2_DATATYPES = {
     RDF.PlainLiteral, RDF.XMLLiteral, RDF.langString, RDFS.Literal, OWL.real, OWL.rational,
@@ -40,6 +43,7 @@ class Reasoning:
     consistent: bool
     inferred: Graph  # rdf:type triples entailed but not asserted
     message: str = ""
+    unsatisfiable: tuple[str, ...] = ()  # classes that can have no member
 
 
 def reasoning_copy(graph: Graph) -> Graph:
@@ -63,6 +67,8 @@ def reason(graph: Graph) -> Reasoning:
             return Reasoning(False, Graph(), "HermiT found the ontology and data inconsistent")
         raise GpkgError(f"HermiT failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()[-500:]}")
     supers, types = _parse(proc.stdout)
+    nothing = str(OWL.Nothing)
+    unsatisfiable = tuple(sorted(c for c in supers if c != nothing and nothing in _closure({c}, supers)))
     asserted = set(copy.subject_objects(RDF.type))
     inferred = Graph()
     for individual, direct in types.items():
@@ -72,7 +78,25 @@ def reason(graph: Graph) -> Reasoning:
             pair = (URIRef(individual), URIRef(cls))
             if pair not in asserted and not cls.startswith((SKOLEM_BASE, str(OWL))):
                 inferred.add((pair[0], RDF.type, pair[1]))
-    return Reasoning(True, inferred)
+    return Reasoning(True, inferred, unsatisfiable=unsatisfiable)
+
+
+def check_ontology(files: list[ParsedFile], cache: Path) -> None:
+    """HermiT on the ontology, vocabularies and reference data (no case files): raise if they are inconsistent or a
+    class is unsatisfiable. A successful check is remembered in `cache` (a folder) by the files' hashes."""
+    key = hashlib.sha256("\0".join(f"{pf.path.name}:{pf.sha256}" for pf in files).encode()).hexdigest()
+    marker = cache / f"ontology-{key}.ok"
+    if marker.is_file():
+        return
+    result = reason(union(files))
+    if not result.consistent:
+        raise GpkgError(f"{result.message} (ontology, vocabularies and reference data)")
+    if result.unsatisfiable:
+        raise GpkgError("HermiT found classes that can have no member: " + ", ".join(result.unsatisfiable))
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("ontology-*.ok"):
+        old.unlink(missing_ok=True)
+    marker.write_text(datetime.now(timezone.utc).isoformat(), encoding="utf-8")
 
 
 def _hermit_command(path: Path) -> list[str]:

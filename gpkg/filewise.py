@@ -2,9 +2,9 @@
 validation gives (tests/test_filewise.py checks this on the real data and on every invalid fixture).
 
 Each file is checked with its neighbourhood: what other files say about the nodes it mentions, HOPS steps out (a
-value's type, scheme, date, case, a concept's stage), the class and concept hierarchies above them, and, for data
-files, the triples by which other data files point at its own nodes (a decision of the same case written elsewhere)
-with their own neighbourhood. That is as far as shapes/gpkg-shapes.ttl look from a focus node. A problem is kept for
+value's type, scheme, date, case, a concept's stage), the class and concept hierarchies above them, and the triples
+by which other data files point at the data nodes it mentions (another decision of the same case, written elsewhere)
+with their neighbourhood. That is as far as shapes/gpkg-shapes.ttl look from a focus node. A problem is kept for
 the file that owns its focus node: the first file, in build order, that describes it.
 
 A file's problems are cached under a key made of the shapes and the files its check read (paths, hashes, order):
@@ -57,18 +57,21 @@ class Corpus:
         picked: dict = {}
         own = self.files[u].triples
         seen = {t.subject for t in own} | {t.object for t in own if type(t.object) is not OxLiteral}
-        if not self.is_context[u]:
-            for s in {t.subject for t in own if type(t.subject) is NamedNode}:
-                for i, t in self.incoming.get(s, ()):
-                    if i != u:
-                        picked[(i, t)] = None
-                        seen.add(t.subject)
+        for node in [n for n in seen if type(n) is NamedNode and self._owned_by_data(n)]:
+            for i, t in self.incoming.get(node, ()):
+                if i != u:
+                    picked[(i, t)] = None
+                    seen.add(t.subject)
         frontier = set(seen)
         for _ in range(HOPS):
             frontier = self._step(u, frontier, picked, seen, None)
         while frontier:
             frontier = self._step(u, frontier, picked, seen, HIERARCHY)
         return picked
+
+    def _owned_by_data(self, node) -> bool:
+        described = self.by_subject.get(node)
+        return bool(described) and not self.is_context[described[0][0]]
 
     def _step(self, u, frontier, picked, seen, predicates) -> set:
         reached = set()

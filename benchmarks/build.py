@@ -1,9 +1,11 @@
-"""Benchmark: `gpkg build` on synthetic corpora of growing size. Prints each stage's time and the build's peak memory.
+"""Benchmark: `gpkg build` on the real corpus and on synthetic corpora of growing size. For each it prints the
+stage times of a cold build (empty cache), the peak memory of the build's process tree, and the wall time of two
+rebuilds: nothing changed, and one case file edited.
 
-    python benchmarks/build.py --decisions 1000 10000 [--reasoner auto] [--seed 1]
+    python benchmarks/build.py [--decisions 12000 120000] [--reasoner rules] [--seed 1]
 
-Each size is generated with `gpkg synth` into a temporary knowledge root and built in a child process, whose peak
-resident memory is read from the kernel (ru_maxrss of the child).
+Each corpus is built in a child process into a temporary GPKG_HOME; memory is sampled from /proc every 0.2 s over
+the build and its workers (load_clients.tree_rss).
 """
 
 from __future__ import annotations
@@ -11,48 +13,98 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import platform
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+from load_clients import tree_rss
 
-def run(decisions: int, seed: int, reasoner: str) -> dict:
-    with tempfile.TemporaryDirectory(prefix="gpkg-bench-build-") as tmp:
-        root, home = Path(tmp) / "knowledge", Path(tmp) / "home"
-        subprocess.run([sys.executable, "-m", "gpkg", "synth", "--decisions", str(decisions), "--seed", str(seed),
-                        "--out", str(root)], check=True, capture_output=True)
-        env = {**os.environ, "GPKG_HOME": str(home), "GPKG_ROOT": str(root)}
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        started = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "gpkg", "build", "--reasoner", reasoner], env=env,
-                              capture_output=True, text=True)
-        wall = time.perf_counter() - started
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        if proc.returncode != 0:
-            raise SystemExit(f"build of {decisions} decisions failed:\n{proc.stderr[-2000:]}")
-        manifest = json.loads((home / "current" / "manifest.json").read_text())
-        return {"decisions": decisions, "triples": manifest["triples"], "reasoner": manifest["reasoner"],
-                "wall_s": wall, "peak_mib": max(peak_kib, before) / 1024, **manifest["timings_s"]}
+REPO = Path(__file__).resolve().parent.parent
+STAGES = ["parse", "validate", "index", "reason", "dumps", "docs"]
+
+
+def timed_build(root: Path, home: Path, reasoner: str) -> tuple[float, int, dict]:
+    """Wall seconds, peak bytes and manifest of one `gpkg build`."""
+    env = {**os.environ, "GPKG_HOME": str(home), "GPKG_ROOT": str(root)}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "gpkg", "build", "--reasoner", reasoner], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    sampler_done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not sampler_done.wait(0.2):
+            peak = max(peak, tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - started
+    sampler_done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"build of {root} failed:\n{err[-2000:]}")
+    return wall, peak, json.loads((home / "current" / "manifest.json").read_text())
+
+
+def edit_one_case(root: Path) -> None:
+    case = sorted((root / "data" / "cases").glob("*.ttl"))[len(list((root / "data" / "cases").glob("*.ttl"))) // 2]
+    case.write_text(case.read_text(encoding="utf-8") + f"\n# edited {time.time()}\n", encoding="utf-8")
+
+
+def run(label: str, root: Path, home: Path, reasoner: str) -> dict:
+    wall, peak, manifest = timed_build(root, home, reasoner)
+    unchanged, _, _ = timed_build(root, home, reasoner)
+    edit_one_case(root)
+    edited, _, after = timed_build(root, home, reasoner)
+    return {"corpus": label, "triples": manifest["triples"], "wall_s": wall, "peak_mib": peak / 2**20,
+            "unchanged_s": unchanged, "edited_s": edited, "edit_checked": after["validation"]["checked_files"],
+            **manifest["timings_s"]}
+
+
+def real_root(tmp: Path) -> Path:
+    root = tmp / "real"
+    for part in ("ontology", "shapes", "data", "queries"):
+        shutil.copytree(REPO / part, root / part)
+    return root
+
+
+def synthetic_root(tmp: Path, decisions: int, seed: int) -> Path:
+    root = tmp / f"synth-{decisions}"
+    subprocess.run([sys.executable, "-m", "gpkg", "synth", "--decisions", str(decisions), "--seed", str(seed),
+                    "--out", str(root)], check=True, capture_output=True)
+    return root
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--decisions", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--reasoner", default="auto", choices=["auto", "hermit", "rules"])
+    parser.add_argument("--decisions", type=int, nargs="*", default=[12_000, 120_000],
+                        help="Synthetic sizes (about 83 triples per decision: 12,000 is about 1M triples).")
+    parser.add_argument("--reasoner", default="rules", choices=["rules", "hermit"])
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    stages = ["parse", "validate", "reason", "index", "dumps", "docs"]
-    print(f"{os.cpu_count()} CPUs; reasoner {args.reasoner}; times in seconds; peak = largest child RSS so far")
-    print(f"{'decisions':>9} {'triples':>9} {'reasoner':>8} " + " ".join(f"{s:>8}" for s in stages)
-          + f" {'total':>8} {'peak MiB':>9}")
-    for n in args.decisions:
-        r = run(n, args.seed, args.reasoner)
-        print(f"{r['decisions']:>9} {r['triples']:>9} {r['reasoner']:>8} "
-              + " ".join(f"{r.get(s, 0):>8.2f}" for s in stages) + f" {r['wall_s']:>8.2f} {r['peak_mib']:>9.0f}",
-              flush=True)
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"{os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.0f} GiB; reasoner {args.reasoner}; "
+          "seconds; cold = empty cache; peak = largest RSS of the build's process tree")
+    header = (f"{'corpus':>14} {'triples':>10} " + " ".join(f"{s:>8}" for s in STAGES)
+              + f" {'cold':>8} {'peak MiB':>9} {'unchanged':>9} {'1 edit':>7} {'rechecked':>9}")
+    print(header, flush=True)
+    with tempfile.TemporaryDirectory(prefix="gpkg-bench-build-") as tmp:
+        corpora = [("real", lambda: real_root(Path(tmp)))]
+        corpora += [(f"synth {n:,}", lambda n=n: synthetic_root(Path(tmp), n, args.seed)) for n in args.decisions]
+        for label, make in corpora:
+            root = make()
+            r = run(label, root, Path(tmp) / f"home-{label.replace(' ', '-')}", args.reasoner)
+            print(f"{r['corpus']:>14} {r['triples']:>10} " + " ".join(f"{r.get(s, 0):>8.2f}" for s in STAGES)
+                  + f" {r['wall_s']:>8.2f} {r['peak_mib']:>9.0f} {r['unchanged_s']:>9.2f} {r['edited_s']:>7.2f}"
+                  f" {r['edit_checked']:>9}", flush=True)
+            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

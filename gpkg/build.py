@@ -48,8 +48,9 @@ STAGES = ("parse", "index", "reason", "dumps", "docs", "validate")
 
 def build(knowledge: Knowledge, home: Path | None = None,
           progress: Callable[[str, float], None] = lambda stage, seconds: None, reasoner: str = "rules",
-          workers: int | None = None) -> BuildResult:
-    """Run the pipeline; `progress(stage, seconds)` is called as each of STAGES finishes.
+          workers: int | None = None, force: bool = False) -> BuildResult:
+    """Run the pipeline; `progress(stage, seconds)` is called as each of STAGES finishes. If the current build was
+    made from the same files, shapes, reasoner and gpkg version, it is returned as it is (unless `force`).
 
     Validation runs in a child process while this one indexes, reasons and writes the dumps (2 cores, measured:
     an edit of one file rebuilds in about half the time); nothing is published unless it passes.
@@ -64,6 +65,12 @@ def build(knowledge: Knowledge, home: Path | None = None,
     def stage(name: str, started: float) -> None:
         timings[name] = round(time.perf_counter() - started, 3)
         progress(name, timings[name])
+
+    inputs = {"files": {str(p.relative_to(knowledge.root)): _sha256(p) for p in knowledge.rdf_files()},
+              "shapes": {p.name: _sha256(p) for p in knowledge.shape_files()}, "reasoner": reasoner,
+              "gpkg_version": __version__}
+    if not force and (current := _up_to_date(root, inputs)):
+        return current
 
     t = time.perf_counter()
     parsed = parse_files(knowledge.rdf_files())
@@ -81,13 +88,11 @@ def build(knowledge: Knowledge, home: Path | None = None,
             timings["validate"] = round(seconds, 3)
             progress("validate", timings["validate"])
             manifest = {
-                "gpkg_version": __version__,
+                **inputs,
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "knowledge_root": str(knowledge.root),
-                "files": {str(pf.path.relative_to(knowledge.root)): pf.sha256 for pf in parsed},
                 "triples": timings.pop("triples"),
                 "inferred_triples": timings.pop("inferred"),
-                "reasoner": reasoner,
                 "warnings": len(report.warnings),
                 "validation": {"checked_files": report.checked, "cached_files": report.cached},
                 "timings_s": timings,
@@ -101,6 +106,21 @@ def build(knowledge: Knowledge, home: Path | None = None,
 
 
 _background: dict = {}
+
+
+def _up_to_date(root: Path, inputs: dict) -> BuildResult | None:
+    try:
+        path = builds.current(root)
+        manifest = builds.manifest(path)
+    except (GpkgError, OSError, ValueError):
+        return None
+    if all(manifest.get(key) == value for key, value in inputs.items()):
+        return BuildResult(path, manifest, {})
+    return None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _validate_in_background():

@@ -65,7 +65,7 @@ def test_killed_build_leaves_previous_build_intact(tmp_path):
     root, home = knowledge_copy(tmp_path), tmp_path / "home"
     first = build(Knowledge.at(root), home=home)
     env = {**os.environ, "GPKG_HOME": str(home), "GPKG_ROOT": str(root)}
-    proc = subprocess.Popen([sys.executable, "-m", "gpkg", "build"], env=env, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([sys.executable, "-m", "gpkg", "build", "--force"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list((home / "builds").glob("*.partial")):
@@ -76,9 +76,23 @@ def test_killed_build_leaves_previous_build_intact(tmp_path):
     assert builds.current(home) == first.path
     assert json.loads((first.path / "manifest.json").read_text())["triples"] > 0
     # the next build succeeds and cleans up whatever the killed one left behind
-    second = build(Knowledge.at(root), home=home)
+    second = build(Knowledge.at(root), home=home, force=True)
     assert builds.current(home) == second.path != first.path
     assert not list((home / "builds").glob("*.partial"))
+
+
+def test_rebuild_reuses_what_did_not_change(tmp_path):
+    root, home = knowledge_copy(tmp_path), tmp_path / "home"
+    first = build(Knowledge.at(root), home=home)
+    assert first.manifest["validation"]["checked_files"] == len(first.manifest["files"])
+    assert build(Knowledge.at(root), home=home).path == first.path, "same inputs: the current build is kept"
+    case = root / "data" / "cases" / "icc-al-hassan.ttl"
+    case.write_text(case.read_text().replace('"Al Hassan', '"Al Hassan (edited)', 1))
+    second = build(Knowledge.at(root), home=home)
+    assert second.path != first.path and builds.current(home) == second.path
+    assert second.manifest["validation"] == {"checked_files": 1, "cached_files": len(first.manifest["files"]) - 1}
+    labels = [q.object.value for q in parse(path=str(second.path / "dumps" / "gpkg.nq"), format=RdfFormat.N_QUADS)]
+    assert any("(edited)" in label for label in labels)
 
 
 def test_only_recent_builds_are_kept_and_current_is_never_pruned(tmp_path):

@@ -37,7 +37,7 @@ def test_new_build_is_picked_up_without_failed_requests(tmp_path):
         for t in threads:
             t.start()
         time.sleep(1)
-        second = build(Knowledge.at(root), home=home, reasoner="rules")
+        second = build(Knowledge.at(root), home=home, reasoner="rules", force=True)
         time.sleep(3)
     finally:
         done.set()

@@ -152,7 +152,9 @@ def _store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, progr
     check_validation()
 
     t = time.perf_counter()
-    memory = Store()  # rules and dumps run on an in-memory copy (7x faster than on disk, measured), then it is saved
+    memory = Store()  # rules and dumps run on an in-memory copy (7x faster than on disk, measured), then it is saved.
+    # The saved store holds every file in its named graph and, as its default graph, their union: Oxigraph answers the
+    # saved queries 20-30x faster from a default graph than from the union of 6,000 named graphs (measured at 1M).
     memory.bulk_extend(Quad(q.subject, q.predicate, q.object, graph) for pf in parsed
                        for graph in [NamedNode(knowledge.graph_iri(pf.path))] for q in pf.triples)
     index_seconds = time.perf_counter() - t
@@ -173,23 +175,24 @@ def _store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, progr
     dumps = partial / "dumps"
     dumps.mkdir()
     memory.dump(str(dumps / "gpkg.nq"), format=RdfFormat.N_QUADS)
-    store = Store(str(partial / "store"))
-    store.bulk_load(path=str(dumps / "gpkg.nq"), format=RdfFormat.N_QUADS)
-    store.flush()
-    del store  # closed before the directory is renamed
-    timings["index"] = round(index_seconds + time.perf_counter() - t, 3)
-    progress("index", timings["index"])
-    progress("reason", timings["reason"])
-    check_validation()
-
-    t = time.perf_counter()
     union_triples = list(memory.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True))
     for name, fmt in DUMPS.items():
         serialize(union_triples, str(dumps / name), format=fmt,
                   **({"prefixes": PREFIXES} if fmt is RdfFormat.TURTLE else {}))
     timings["triples"] = len(union_triples)
+    del union_triples
     timings["dumps"] = round(time.perf_counter() - t, 3)
-    progress("dumps", timings["dumps"])
+    check_validation()
+
+    t = time.perf_counter()
+    store = Store(str(partial / "store"))
+    store.bulk_load(path=str(dumps / "gpkg.nq"), format=RdfFormat.N_QUADS)  # each file in its named graph
+    store.bulk_load(path=str(dumps / "gpkg.nt"), format=RdfFormat.N_TRIPLES)  # their union, as the default graph
+    store.flush()
+    del store  # closed before the directory is renamed
+    timings["index"] = round(index_seconds + time.perf_counter() - t, 3)
+    for name in ("index", "reason", "dumps"):
+        progress(name, timings[name])
 
     t = time.perf_counter()
     _ontology_docs(knowledge.root / "ontology" / "gpkg.ttl", dumps / "ontology.html", cache)

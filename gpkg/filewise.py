@@ -33,7 +33,7 @@ HIERARCHY = {NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
              NamedNode("http://www.w3.org/2004/02/skos/core#broader"),
              NamedNode("http://www.w3.org/2002/07/owl#equivalentClass")}
 KEY_VERSION = "1"
-CHUNK_TRIPLES = 20_000  # own triples per pyshacl run in a worker (each run costs about 0.1 s of set-up)
+CHUNK_TRIPLES = 50_000  # own triples per pyshacl run in a worker (each run re-checks the shared neighbourhood)
 POOL_TRIPLES = 40_000  # fewer triples to check than this: check them in this process (a pool costs ~1 s to start)
 FILE_GRAPH = "urn:gpkg:file:"
 

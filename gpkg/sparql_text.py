@@ -1,6 +1,5 @@
 """Reading SPARQL text without a full parser: a lexer that skips comments, IRIs and string literals, so that
-keywords inside them do not count. Used to see whether a query names its own dataset (FROM / FROM NAMED) and, by
-the server, to classify requests."""
+keywords inside them do not count. Used by the server to classify requests."""
 
 from __future__ import annotations
 
@@ -24,7 +23,3 @@ def tokens(text: str):
         if kind not in ("ws", "comment"):
             yield kind, match.group()
 
-
-def has_dataset_clause(text: str) -> bool:
-    """True when the query has FROM or FROM NAMED (then it, not the union of all graphs, sets the default graph)."""
-    return any(kind == "word" and value.upper() == "FROM" for kind, value in tokens(text))

@@ -109,7 +109,7 @@ def server(built, gpkg_home):
 
 
 @contextmanager
-def oxigraph_server(location: Path, files=(), read_only: bool = True, union: bool = True):
+def oxigraph_server(location: Path, files=(), read_only: bool = True):
     """A real Oxigraph server (PyPI `oxigraph`) on a free loopback port, loaded with `files`; yields its base URL."""
     exe = shutil.which("oxigraph")
     if exe is None:
@@ -118,7 +118,7 @@ def oxigraph_server(location: Path, files=(), read_only: bool = True, union: boo
         subprocess.run([exe, "load", "--location", str(location), "--file", str(f)], check=True, capture_output=True)
     port = free_port()
     command = [exe, "serve-read-only" if read_only else "serve", "--location", str(location),
-               "--bind", f"127.0.0.1:{port}"] + (["--union-default-graph"] if union else [])
+               "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -131,6 +131,8 @@ def oxigraph_server(location: Path, files=(), read_only: bool = True, union: boo
 
 @pytest.fixture(scope="session")
 def oxigraph_endpoint(built, tmp_path_factory):
-    """A real `oxigraph serve-read-only` on loopback, loaded with the build's N-Quads dump."""
-    with oxigraph_server(tmp_path_factory.mktemp("oxigraph"), [built.path / "dumps" / "gpkg.nq"]) as base:
+    """A real `oxigraph serve-read-only` on loopback, loaded like the build's store: the N-Quads dump (a named graph
+    per file) and the N-Triples dump (their union) as the default graph."""
+    dumps = built.path / "dumps"
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph"), [dumps / "gpkg.nq", dumps / "gpkg.nt"]) as base:
         yield f"{base}/query"

@@ -45,7 +45,7 @@ EXPECTED = {  # (gpkg IRI, item) -> decision, for every candidate the fixture sh
 @pytest.fixture(scope="module")
 def wikidata_endpoint(tmp_path_factory):
     """A real `oxigraph serve-read-only` on a free loopback port, holding only the fixture items."""
-    with oxigraph_server(tmp_path_factory.mktemp("wikidata-store"), [ITEMS], union=False) as base:
+    with oxigraph_server(tmp_path_factory.mktemp("wikidata-store"), [ITEMS]) as base:
         yield f"{base}/query"
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Store as OxStore
 
-from ..sparql_text import has_dataset_clause
 from . import QueryError, Result
 
 
@@ -38,10 +37,8 @@ class EmbeddedStore:
             named_nodes = [NamedNode(g) for g in named_graphs or ()]
         except ValueError as exc:
             raise QueryError(f"invalid graph IRI: {exc}") from exc
-        if default_graphs:
+        if default_graphs:  # otherwise the store's default graph: the union of its named graphs, written by the build
             options["default_graph"] = default_nodes
-        elif not has_dataset_clause(sparql):  # FROM / FROM NAMED in the query set the dataset themselves
-            options["use_default_graph_as_union"] = True
         if named_graphs:
             options["named_graphs"] = named_nodes
         try:

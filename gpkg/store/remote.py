@@ -1,8 +1,9 @@
 """A remote SPARQL 1.1 endpoint behind the same interface, spoken to with SPARQLWrapper.
 
 Results are asked for in SPARQL JSON (SELECT/ASK) or N-Triples (CONSTRUCT/DESCRIBE) and parsed into pyoxigraph
-objects, so callers cannot tell the stores apart. The endpoint is expected to query the union of its graphs by
-default (Oxigraph: --union-default-graph; Fuseki: tdb:unionDefaultGraph).
+objects, so callers cannot tell the stores apart. The endpoint's default graph is expected to be the union of its
+graphs: `gpkg load` writes it so, as the build does (or the store's option: Oxigraph --union-default-graph, Fuseki
+tdb:unionDefaultGraph).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from .errors import GpkgError
 from .knowledge import Knowledge
 from .filewise import validate_files
 from .loading import parse_files, union
+from .processes import exit_with_parent
 from .namespaces import INFERRED_GRAPH, PREFIXES
 from .reasoning import check_ontology, reason
 from .rules import infer
@@ -78,7 +79,8 @@ def build(knowledge: Knowledge, home: Path | None = None,
 
     context = set(knowledge.context_files())
     _background.update(args=(parsed, knowledge.shape_files(), context, cache / "validation.json", workers))
-    with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:  # forked: the child shares `parsed`
+    with ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=exit_with_parent) as pool:  # forked:
+        # the child shares `parsed`
         validation = pool.submit(_validate_in_background)
         partial = builds.new_build_dir(root)
         try:

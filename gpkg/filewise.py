@@ -26,6 +26,7 @@ from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
 
 from .loading import ParsedFile, rdflib_term
+from .processes import exit_with_parent
 from .validation import UNOWNED, Problem, Report, PreparedQueryGraph, check, load_shapes
 
 HOPS = 2
@@ -150,14 +151,16 @@ def _run(payloads: list[dict], shape_files: list[Path], prefixes: list, workers:
             yield _check(payload)
         return
     with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_init,
-                             initargs=(shape_files, prefixes)) as pool:
+                             initargs=(shape_files, prefixes, True)) as pool:
         yield from pool.map(_check, payloads)
 
 
 _worker: dict = {}
 
 
-def _init(shape_files: list[Path], prefixes: list) -> None:
+def _init(shape_files: list[Path], prefixes: list, in_worker: bool = False) -> None:
+    if in_worker:
+        exit_with_parent()
     _worker["shapes"] = load_shapes(shape_files)
     _worker["prefixes"] = prefixes
 

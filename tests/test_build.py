@@ -71,14 +71,30 @@ def test_killed_build_leaves_previous_build_intact(tmp_path):
     while time.monotonic() < deadline and not list((home / "builds").glob("*.partial")):
         time.sleep(0.05)  # kill it in the middle: once it has started writing the new build
     assert list((home / "builds").glob("*.partial")), "the build never started writing"
+    workers = _descendants(proc.pid)
+    assert workers, "the build runs its validation in a child process"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert builds.current(home) == first.path
     assert json.loads((first.path / "manifest.json").read_text())["triples"] > 0
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "worker processes outlived the killed build"
     # the next build succeeds and cleans up whatever the killed one left behind
     second = build(Knowledge.at(root), home=home, force=True)
     assert builds.current(home) == second.path != first.path
     assert not list((home / "builds").glob("*.partial"))
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*/children"):
+            children = [int(c) for c in task.read_text().split()]
+            found += children
+            todo += children
+    return found
 
 
 def test_rebuild_reuses_what_did_not_change(tmp_path):

@@ -11,12 +11,9 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -25,75 +22,22 @@ import requests
 from gpkg import builds
 from gpkg.knowledge import Knowledge
 from gpkg.queries import saved_queries
+from load_clients import Server, free_port, query_calls, run_mix
 
-ACCEPT = {"Accept": "application/sparql-results+json"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.RequestException:
-            time.sleep(0.1)
-    raise TimeoutError(url)
+RATE = "100000000 per minute"
 
 
 def cold_start(env: dict) -> float:
     """Seconds from launching `gpkg serve` to its first answer."""
     port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "gpkg", "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    with Server("gpkg serve", [sys.executable, "-m", "gpkg", "serve", "--port", str(port)], env=env):
         while True:
             try:
                 if requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=1).ok:
                     return time.perf_counter() - started
             except requests.RequestException:
                 time.sleep(0.01)
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def run_mix(url: str, queries: list[str], clients: int, seconds: float) -> dict:
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
-
-    def client(n: int) -> None:
-        nonlocal errors
-        session = requests.Session()
-        i = n
-        while time.monotonic() < stop_at:
-            started = time.perf_counter()
-            response = session.get(url, params={"query": queries[i % len(queries)]}, headers=ACCEPT)
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                errors += response.status_code != 200
-            i += 1
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.monotonic() - started
-    latencies.sort()
-    return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / wall,
-            "median_ms": 1000 * statistics.median(latencies),
-            "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]}
 
 
 def main() -> None:
@@ -104,44 +48,43 @@ def main() -> None:
     args = parser.parse_args()
     home = Path(args.home) if args.home else builds.home()
     build = builds.current(home)
-    queries = [q.text for q in saved_queries(Knowledge.at())]
+    calls = query_calls([q.text for q in saved_queries(Knowledge.at())])
     env = {**os.environ, "GPKG_HOME": str(home)}
     oxigraph = shutil.which("oxigraph")
     if oxigraph is None:
         sys.exit("install the oxigraph server CLI: pip install oxigraph")
     print(f"gpkg serve cold start to first answer: {cold_start(env):.2f} s")
-    procs = []
+    servers: list[Server] = []
     with tempfile.TemporaryDirectory(prefix="gpkg-bench-") as tmp:
         try:
-            subprocess.run([oxigraph, "load", "--location", tmp, "--file", str(build / "dumps" / "gpkg.nq")],
-                           check=True, capture_output=True)
+            for dump in ("gpkg.nq", "gpkg.nt"):  # laid out as gpkg's store: graph per file, union as default graph
+                subprocess.run([oxigraph, "load", "--location", tmp, "--file", str(build / "dumps" / dump)],
+                               check=True, capture_output=True)
             ox_port, gp_port, nc_port = free_port(), free_port(), free_port()
-            procs.append(subprocess.Popen([oxigraph, "serve-read-only", "--location", tmp, "--bind",
-                                           f"127.0.0.1:{ox_port}", "--union-default-graph"],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            procs.append(subprocess.Popen([sys.executable, "-m", "gpkg", "serve", "--port", str(gp_port),
-                                           "--rate-limit", "100000000 per minute"], env=env,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            procs.append(subprocess.Popen([sys.executable, "-m", "gpkg", "serve", "--port", str(nc_port),
-                                           "--rate-limit", "100000000 per minute"], env={**env, "GPKG_CACHE_ENTRIES": "0"},
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            servers.append(Server("oxigraph serve-read-only", [oxigraph, "serve-read-only", "--location", tmp,
+                                  "--bind", f"127.0.0.1:{ox_port}"]))
+            servers.append(Server("gpkg serve", [sys.executable, "-m", "gpkg", "serve", "--port", str(gp_port),
+                                                 "--rate-limit", RATE], env=env))
+            servers.append(Server("gpkg serve (cache off)", [sys.executable, "-m", "gpkg", "serve", "--port",
+                                  str(nc_port), "--rate-limit", RATE], env={**env, "GPKG_CACHE_ENTRIES": "0"}))
             targets = {"oxigraph serve-read-only": f"http://127.0.0.1:{ox_port}/query",
                        "gpkg serve": f"http://127.0.0.1:{gp_port}/sparql",
                        "gpkg serve (cache off)": f"http://127.0.0.1:{nc_port}/sparql"}
-            for url in targets.values():
-                wait(f"{url}?query=ASK%7B%7D")
-            print(f"build {build.name}; {len(queries)} saved queries; {args.clients} clients; {args.seconds:g} s each;"
+            for server, url in zip(servers, targets.values()):
+                server.wait_ready(f"{url}?query=ASK%7B%7D", timeout=60)
+            print(f"build {build.name}; {len(calls)} saved queries; {args.clients} clients; {args.seconds:g} s each;"
                   f" {os.cpu_count()} CPUs")
-            results = {name: run_mix(url, queries, args.clients, args.seconds) for name, url in targets.items()}
+            results = {name: run_mix(url, calls, args.clients, args.seconds) for name, url in targets.items()}
         finally:
-            for p in procs:
-                p.terminate()
-                p.wait(10)
+            for server in servers:
+                server.stop()
     print(f"{'server':28} {'requests':>9} {'errors':>7} {'req/s':>9} {'median ms':>10} {'p99 ms':>9}")
     for name, r in results.items():
-        print(f"{name:28} {r['requests']:>9} {r['errors']:>7} {r['rps']:>9.1f} {r['median_ms']:>10.2f} {r['p99_ms']:>9.2f}")
+        print(f"{name:28} {r.requests:>9} {r.requests - r.ok:>7} {r.requests / r.wall:>9.1f} {r.median_ms:>10.2f}"
+              f" {r.percentile_ms(0.99):>9.2f}")
     for name in ("gpkg serve", "gpkg serve (cache off)"):
-        ratio = results[name]["rps"] / results["oxigraph serve-read-only"]["rps"]
+        ratio = results[name].requests / results[name].wall / (results["oxigraph serve-read-only"].requests
+                                                                / results["oxigraph serve-read-only"].wall)
         print(f"{name} / oxigraph throughput ratio: {ratio:.2f}")
 
 

@@ -215,7 +215,8 @@ def measure(name: str, url: str, calls, args, servers: list[Server], dedicated: 
     peak = max(sampler.peak, dedicated.rss.peak if dedicated else 0)
     row = Row(name, result, peak, status_note(result))
     log(f"    {name}: {result.requests} requests, {result.ok_rps:.2f} ok/s, median {result.median_ms:.0f} ms, "
-        f"{result.requests - result.ok} errors {row.note}")
+        f"p99 {result.percentile_ms(0.99):.0f} ms, peak {peak / MiB:.0f} MiB, {result.requests - result.ok} errors "
+        f"{row.note}")
     return row
 
 

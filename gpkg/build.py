@@ -21,6 +21,7 @@ from . import __version__, builds
 from .errors import GpkgError
 from .knowledge import Knowledge
 from .filewise import validate_files
+from .indexing import write_store
 from .loading import parse_files, union
 from .processes import exit_with_parent
 from .namespaces import INFERRED_GRAPH, PREFIXES
@@ -45,6 +46,7 @@ class BuildResult:
 
 
 STAGES = ("parse", "index", "reason", "dumps", "docs", "validate")
+STORE_LAYOUT = 2  # named graphs + union default graph + stable blank-node labels; a rebuild updates only this layout
 
 
 def build(knowledge: Knowledge, home: Path | None = None,
@@ -69,9 +71,10 @@ def build(knowledge: Knowledge, home: Path | None = None,
 
     inputs = {"files": {str(p.relative_to(knowledge.root)): _sha256(p) for p in knowledge.rdf_files()},
               "shapes": {p.name: _sha256(p) for p in knowledge.shape_files()}, "reasoner": reasoner,
-              "gpkg_version": __version__}
+              "gpkg_version": __version__, "store_layout": STORE_LAYOUT}
     if not force and (current := _up_to_date(root, inputs)):
         return current
+    base = None if force else _store_base(root, inputs, knowledge)
 
     t = time.perf_counter()
     parsed = parse_files(knowledge.rdf_files())
@@ -84,7 +87,7 @@ def build(knowledge: Knowledge, home: Path | None = None,
         validation = pool.submit(_validate_in_background)
         partial = builds.new_build_dir(root)
         try:
-            timings.update(_store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, progress,
+            timings.update(_store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base, progress,
                                             lambda: _passed(validation, block=False)))
             report, seconds = _passed(validation, block=True)
             timings["validate"] = round(seconds, 3)
@@ -97,6 +100,7 @@ def build(knowledge: Knowledge, home: Path | None = None,
                 "inferred_triples": timings.pop("inferred"),
                 "warnings": len(report.warnings),
                 "validation": {"checked_files": report.checked, "cached_files": report.cached},
+                "store": {"from": str(base[0].parent.name) if base else None, "graphs_written": timings.pop("graphs")},
                 "timings_s": timings,
             }
             final = builds.publish(partial, manifest, root)
@@ -121,6 +125,23 @@ def _up_to_date(root: Path, inputs: dict) -> BuildResult | None:
     return None
 
 
+def _store_base(root: Path, inputs: dict, knowledge: Knowledge) -> tuple[Path, set[NamedNode]] | None:
+    """The current build's store and the graphs that differ from what `inputs` will give, if it can be updated
+    (same knowledge root, reasoner, gpkg version and store layout); else None."""
+    try:
+        path = builds.current(root)
+        manifest = builds.manifest(path)
+    except (GpkgError, OSError, ValueError):
+        return None
+    same = ("reasoner", "gpkg_version", "store_layout")
+    if manifest.get("knowledge_root") != str(knowledge.root) or any(manifest.get(k) != inputs[k] for k in same):
+        return None
+    old, new = manifest.get("files", {}), inputs["files"]
+    changed = {NamedNode(knowledge.graph_iri(knowledge.root / rel)) for rel in old.keys() | new.keys()
+               if old.get(rel) != new.get(rel)}
+    return (path / "store", changed | {NamedNode(INFERRED_GRAPH)}) if (path / "store").is_dir() else None
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -140,8 +161,9 @@ def _passed(validation, block: bool):
     return report, seconds
 
 
-def _store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, progress, check_validation) -> dict:
-    """Reason, write the store and the dumps into `partial`; returns stage timings plus "triples" and "inferred"."""
+def _store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base, progress, check_validation) -> dict:
+    """Reason, write the store (updating `base`'s if given) and the dumps into `partial`; returns stage timings plus
+    "triples", "inferred" and "graphs" (written to the store)."""
     timings: dict = {}
     t = time.perf_counter()
     if reasoner == "hermit":
@@ -187,11 +209,7 @@ def _store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, progr
     check_validation()
 
     t = time.perf_counter()
-    store = Store(str(partial / "store"))
-    store.bulk_load(path=str(dumps / "gpkg.nq"), format=RdfFormat.N_QUADS)  # each file in its named graph
-    store.bulk_load(path=str(dumps / "gpkg.nt"), format=RdfFormat.N_TRIPLES)  # their union, as the default graph
-    store.flush()
-    del store  # closed before the directory is renamed
+    timings["graphs"] = write_store(partial / "store", memory, *(base or ()))
     timings["index"] = round(index_seconds + time.perf_counter() - t, 3)
     for name in ("index", "reason", "dumps"):
         progress(name, timings[name])

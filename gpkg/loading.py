@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, parse
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import GpkgError
@@ -20,7 +20,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 class ParsedFile:
     path: Path
     text: str
-    triples: list  # pyoxigraph Quads in the default graph, blank nodes unique to this file
+    triples: list  # pyoxigraph Quads in the default graph; blank nodes labelled by file and order (stable_blank_nodes)
     prefixes: dict[str, str]
     _graph: Graph | None = field(default=None, repr=False)
     _lines: dict = field(default_factory=dict, repr=False)
@@ -63,12 +63,29 @@ def parse_file(path: Path) -> ParsedFile:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise GpkgError(f"{path}: cannot read: {exc}") from exc
-    parser = parse(text, format=RdfFormat.TURTLE, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
+    parser = parse(text, format=RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
     try:
-        triples = list(parser)
+        triples = stable_blank_nodes(parser, path)
     except SyntaxError as exc:
         raise GpkgError(f"{path}:{exc.lineno}: Turtle syntax error: {exc.msg}") from exc
     return ParsedFile(path, text, triples, dict(parser.prefixes))
+
+
+def stable_blank_nodes(quads, path: Path) -> list:
+    """The quads with each blank node labelled by the file and its order of appearance: unique to the file, and the
+    same in every build while the file is unchanged (so a rebuild can keep the unchanged part of the store)."""
+    prefix = "f" + hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16] + "b"
+    labels: dict = {}
+
+    def stable(term):
+        if type(term) is not BlankNode:
+            return term
+        if term not in labels:
+            labels[term] = BlankNode(f"{prefix}{len(labels)}")
+        return labels[term]
+
+    return [q if type(q.subject) is not BlankNode and type(q.object) is not BlankNode
+            else Quad(stable(q.subject), q.predicate, stable(q.object)) for q in quads]
 
 
 def parse_files(paths: list[Path]) -> list[ParsedFile]:

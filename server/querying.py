@@ -16,21 +16,24 @@ def execute(job: Job, cacheable: bool) -> tuple[Serialized, str]:
     """The serialised answer and the build (generation) it came from."""
     settings = current_app.config["GPKG_SETTINGS"]
     generation, _ = settings.locate()
-    cache = current_app.extensions["gpkg_cache"]
-    key = (generation, job) if cacheable else None
-    result = cache.get(key) if key else None
-    if result is None:
-        try:
-            result = current_app.extensions["gpkg_pool"].run(job, settings.query_timeout)
-        except BadQuery as exc:
-            raise BadRequest(str(exc)) from None
-        except QueryTimeout as exc:
-            current_app.extensions["gpkg_metrics"].timeouts += 1
-            raise ServiceUnavailable(str(exc)) from None
-        except (WorkersBusy, StoreUnavailable) as exc:
-            raise ServiceUnavailable(str(exc)) from None
-        if key:
-            cache.put(key, result, len(result.body))
+    pool = current_app.extensions["gpkg_pool"]
+
+    def run() -> Serialized:
+        return pool.run(job, settings.query_timeout)
+
+    try:
+        if cacheable:
+            result = current_app.extensions["gpkg_cache"].answer(
+                (generation, job), run, lambda r: len(r.body), wait=2 * settings.query_timeout)
+        else:
+            result = run()
+    except BadQuery as exc:
+        raise BadRequest(str(exc)) from None
+    except QueryTimeout as exc:
+        current_app.extensions["gpkg_metrics"].timeouts += 1
+        raise ServiceUnavailable(str(exc)) from None
+    except (WorkersBusy, StoreUnavailable) as exc:
+        raise ServiceUnavailable(str(exc)) from None
     return result, generation
 
 

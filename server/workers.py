@@ -1,7 +1,8 @@
 """Query workers: each query runs in a separate process, so a runaway query can really be stopped.
 
 A pool of worker processes each opens the store (the current build, read-only, or a remote endpoint) and runs one
-query at a time, serialising the result itself. The request thread waits at most the query timeout; then the worker
+query at a time, serialising the result itself. A request waits at most the query timeout for a free worker, then
+at most the query timeout for the answer (time in the queue is not taken from the query's own); then the worker
 is killed (its work ends with it), a replacement is started in the background, and the client gets 503. When a new
 build becomes current, workers of the old build are replaced as they are next used, so requests keep being answered.
 """
@@ -114,7 +115,6 @@ class QueryPool:
             self._idle.put(worker.started())
 
     def run(self, job: Job, timeout: float) -> "object":
-        deadline = time.monotonic() + timeout
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
@@ -125,7 +125,7 @@ class QueryPool:
             worker = _Worker(location, generation).started()
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            if not worker.conn.poll(timeout):
                 raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
             kind, payload = worker.conn.recv()
         except QueryTimeout:

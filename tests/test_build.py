@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import DefaultGraph, RdfFormat, Store, parse
 
 from gpkg import builds
 from gpkg.build import ValidationFailed, build
@@ -109,6 +109,40 @@ def test_rebuild_reuses_what_did_not_change(tmp_path):
     assert second.manifest["validation"] == {"checked_files": 1, "cached_files": len(first.manifest["files"]) - 1}
     labels = [q.object.value for q in parse(path=str(second.path / "dumps" / "gpkg.nq"), format=RdfFormat.N_QUADS)]
     assert any("(edited)" in label for label in labels)
+
+
+def _quads(build_path: Path) -> set:
+    return set(Store.read_only(str(build_path / "store")))
+
+
+def test_rebuild_updates_the_store_as_a_cold_build_writes_it(tmp_path):
+    """A rebuild updates a checkpoint of the current store (changed graphs, the inferred graph, the default graph);
+    after each kind of change its quads equal those of a cold build of the same files."""
+    root, home = knowledge_copy(tmp_path), tmp_path / "home"
+    build(Knowledge.at(root), home=home)
+    case = root / "data" / "cases" / "icc-al-hassan.ttl"
+    extra = root / "data" / "cases" / "zz-moved.ttl"
+    edits = [
+        # a literal and a provenance entry (blank node) change; a triple moves to a new file (still stated)
+        lambda: (case.write_text(case.read_text().replace('gp:pinpoint "para. 4" ]', 'gp:pinpoint "para. 5" ]', 1)
+                                 .replace('"Al Hassan (ICC)"@en', '"Al Hassan (ICC, edited)"@en', 1)),
+                 extra.write_text('@prefix gp: <https://w3id.org/gpkg/ontology#> .\n'
+                                  '<https://w3id.org/gpkg/id/icc-al-hassan> gp:caseNumber "ICC-01/12-01/18" .\n')),
+        lambda: case.write_text(case.read_text().replace('    gp:caseNumber "ICC-01/12-01/18" ;\n', '', 1)),
+        # the new file goes: the triple it alone stated leaves the default graph
+        extra.unlink,
+        lambda: case.write_text(case.read_text().replace("    gp:country country:MLI ;\n", "", 1)),
+    ]
+    for edit in edits:
+        edit()
+        updated = build(Knowledge.at(root), home=home)
+        assert updated.manifest["store"]["from"] is not None, "the store was updated, not loaded again"
+        cold = build(Knowledge.at(root), home=home, force=True)
+        assert cold.manifest["store"]["from"] is None
+        assert _quads(updated.path) == _quads(cold.path)
+    default_graph = {q for q in _quads(cold.path) if q.graph_name == DefaultGraph()}
+    assert not any(q.predicate.value.endswith("#caseNumber") and "al-hassan" in q.subject.value and
+                   q.object.value == "ICC-01/12-01/18" for q in default_graph)
 
 
 def test_only_recent_builds_are_kept_and_current_is_never_pruned(tmp_path):

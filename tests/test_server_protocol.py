@@ -1,6 +1,8 @@
 """The SPARQL 1.1 Protocol on the live server: methods, graphs, content negotiation, service description, errors."""
 
 import json
+import threading
+import time
 
 import pytest
 import requests
@@ -157,6 +159,30 @@ def test_identical_get_queries_are_cached(server):
     assert first.content == second.content
     after = int(next(l.split()[-1] for l in metrics().splitlines() if l.startswith("gpkg_cache_hits_total")))
     assert after == before + 1
+
+
+def test_identical_queries_asked_together_run_once(server):
+    """Clients asking the same uncached question at once share one run (one cache miss, the rest hits)."""
+    query = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a <https://w3id.org/gpkg/ontology#Case> } "
+             f"# together {time.time()}")
+    counter = lambda name: int(next(l.split()[-1] for l in requests.get(f"{server}/metrics").text.splitlines()  # noqa: E731
+                                    if l.startswith(name)))
+    hits, misses = counter("gpkg_cache_hits_total"), counter("gpkg_cache_misses_total")
+    barrier, bodies = threading.Barrier(5), []
+
+    def ask():
+        barrier.wait()
+        response = requests.get(f"{server}/sparql", params={"query": query}, headers={"Accept": JSON})
+        bodies.append((response.status_code, response.content))
+
+    threads = [threading.Thread(target=ask) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(bodies) == 5 and len(set(bodies)) == 1 and bodies[0][0] == 200
+    assert counter("gpkg_cache_misses_total") == misses + 1
+    assert counter("gpkg_cache_hits_total") == hits + 4
 
 
 def test_healthz_and_metrics(server):

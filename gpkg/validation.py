@@ -38,6 +38,7 @@ class Report:
     problems: list[Problem]
     checked: int = 0  # files checked by pyshacl in this run
     cached: int = 0  # files whose problems came from the cache
+    cleared: int = 0  # files the compiled precheck found nothing to report in (not given to pyshacl)
 
     @property
     def violations(self) -> list[Problem]:

@@ -100,13 +100,15 @@ def _descendants(pid: int) -> list[int]:
 def test_rebuild_reuses_what_did_not_change(tmp_path):
     root, home = knowledge_copy(tmp_path), tmp_path / "home"
     first = build(Knowledge.at(root), home=home)
-    assert first.manifest["validation"]["checked_files"] == len(first.manifest["files"])
+    checks = first.manifest["validation"]
+    assert checks["checked_files"] + checks["cleared_files"] == len(first.manifest["files"]) and not checks["cached_files"]
     assert build(Knowledge.at(root), home=home).path == first.path, "same inputs: the current build is kept"
     case = root / "data" / "cases" / "icc-al-hassan.ttl"
     case.write_text(case.read_text().replace('"Al Hassan', '"Al Hassan (edited)', 1))
     second = build(Knowledge.at(root), home=home)
     assert second.path != first.path and builds.current(home) == second.path
-    assert second.manifest["validation"] == {"checked_files": 1, "cached_files": len(first.manifest["files"]) - 1}
+    assert second.manifest["validation"] == {"checked_files": 1, "cached_files": len(first.manifest["files"]) - 1,
+                                             "cleared_files": 0}
     labels = [q.object.value for q in parse(path=str(second.path / "dumps" / "gpkg.nq"), format=RdfFormat.N_QUADS)]
     assert any("(edited)" in label for label in labels)
 

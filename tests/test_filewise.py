@@ -17,30 +17,36 @@ def real(knowledge):
     return parse_files(knowledge.rdf_files())
 
 
-def test_real_data_report_equals_whole_graph_report(knowledge, shapes, real):
+@pytest.mark.parametrize("precheck", [False, True], ids=["pyshacl-only", "precheck"])
+def test_real_data_report_equals_whole_graph_report(knowledge, shapes, real, precheck):
     whole = validate(real, shapes)
-    by_file = validate_files(real, knowledge.shape_files(), set(knowledge.context_files()))
+    by_file = validate_files(real, knowledge.shape_files(), set(knowledge.context_files()), precheck=precheck)
     assert by_file.problems == whole.problems
-    assert whole.warnings and by_file.checked == len(real)
+    assert whole.warnings and by_file.checked + by_file.cleared == len(real)
+    owners = {p.file for p in whole.problems}
+    # with the precheck, pyshacl sees only the files owning a reported node
+    assert by_file.checked == (len(owners) if precheck else len(real))
 
 
 def test_parallel_chunks_give_the_same_report(knowledge, shapes, real, monkeypatch):
     """Several files per pyshacl run, runs spread over two worker processes."""
     monkeypatch.setattr(filewise, "CHUNK_TRIPLES", 2_000)
     monkeypatch.setattr(filewise, "POOL_TRIPLES", 0)
-    report = validate_files(real, knowledge.shape_files(), set(knowledge.context_files()), workers=2)
+    report = validate_files(real, knowledge.shape_files(), set(knowledge.context_files()), workers=2, precheck=False)
     assert report.problems == validate(real, shapes).problems
 
 
+@pytest.mark.parametrize("precheck", [False, True], ids=["pyshacl-only", "precheck"])
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
-def test_fixture_report_equals_whole_graph_report(fixture, knowledge, shapes, context):
+def test_fixture_report_equals_whole_graph_report(fixture, knowledge, shapes, context, precheck):
     files = [parse_file(fixture), *context]
-    by_file = validate_files(files, knowledge.shape_files(), {pf.path for pf in context})
+    by_file = validate_files(files, knowledge.shape_files(), {pf.path for pf in context}, precheck=precheck)
     assert not by_file.conforms
     assert by_file.problems == validate(files, shapes).problems
 
 
-def test_a_rule_across_two_files_is_still_checked(knowledge, shapes, context, tmp_path):
+@pytest.mark.parametrize("precheck", [False, True], ids=["pyshacl-only", "precheck"])
+def test_a_rule_across_two_files_is_still_checked(knowledge, shapes, context, tmp_path, precheck):
     """The later-stage-before-earlier rule, with the two decisions of one case written in different files."""
     text = (Path(__file__).parent / "fixtures" / "invalid" / "later-stage-dated-before-earlier.ttl").read_text()
     head, _, later = text.partition("gpr:t-decision a gp:Decision")
@@ -50,12 +56,13 @@ def test_a_rule_across_two_files_is_still_checked(knowledge, shapes, context, tm
     files = [*context, parse_file(tmp_path / "a.ttl"), parse_file(tmp_path / "b.ttl")]
     whole = validate(files, shapes)
     assert any("an earlier stage of the same case" in p.message and p.file.endswith("b.ttl") for p in whole.violations)
-    assert validate_files(files, knowledge.shape_files(), {pf.path for pf in context}).problems == whole.problems
+    by_file = validate_files(files, knowledge.shape_files(), {pf.path for pf in context}, precheck=precheck)
+    assert by_file.problems == whole.problems
 
 
 def test_cache_skips_unchanged_files_and_rechecks_what_an_edit_touches(knowledge, shapes, real, tmp_path, monkeypatch):
     cache, shape_files, ctx = tmp_path / "validation.json", knowledge.shape_files(), set(knowledge.context_files())
-    first = validate_files(real, shape_files, ctx, cache)
+    first = validate_files(real, shape_files, ctx, cache, precheck=False)
     assert first.checked == len(real) and first.cached == 0
 
     def no_check(payload):
@@ -79,7 +86,7 @@ def test_cache_skips_unchanged_files_and_rechecks_what_an_edit_touches(knowledge
 
 def test_changed_shapes_invalidate_the_cache(knowledge, real, tmp_path):
     cache, ctx = tmp_path / "validation.json", set(knowledge.context_files())
-    validate_files(real, knowledge.shape_files(), ctx, cache)
+    validate_files(real, knowledge.shape_files(), ctx, cache, precheck=False)
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(knowledge.shape_files()[0].read_text() + "\n# edited\n", encoding="utf-8")
-    assert validate_files(real, [shapes], ctx, cache).checked == len(real)
+    assert validate_files(real, [shapes], ctx, cache, precheck=False).checked == len(real)

@@ -21,7 +21,7 @@ from . import __version__, builds
 from .errors import GpkgError
 from .knowledge import Knowledge
 from .filewise import validate_files
-from .indexing import write_store
+from .indexing import add_inferred, update_store, write_files
 from .loading import parse_files, union
 from .processes import exit_with_parent
 from .namespaces import INFERRED_GRAPH, PREFIXES
@@ -81,14 +81,18 @@ def build(knowledge: Knowledge, home: Path | None = None,
     stage("parse", t)
 
     context = set(knowledge.context_files())
+    partial = builds.new_build_dir(root)
     _background.update(args=(parsed, knowledge.shape_files(), context, cache / "validation.json", workers))
-    with ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=exit_with_parent) as pool:  # forked:
-        # the child shares `parsed`
+    with (ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=exit_with_parent) as pool,  # forked:
+          # the child shares `parsed`
+          ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=exit_with_parent) as writer):
         validation = pool.submit(_validate_in_background)
-        partial = builds.new_build_dir(root)
+        # a first store: the files' graphs are written by another process while this one reasons and writes dumps
+        files_written = None if base else writer.submit(
+            write_files, partial / "store", [(knowledge.graph_iri(pf.path), pf.path, pf.sha256) for pf in parsed])
         try:
-            timings.update(_store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base, progress,
-                                            lambda: _passed(validation, block=False)))
+            timings.update(_store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base, files_written,
+                                            progress, lambda: _passed(validation, block=False)))
             report, seconds = _passed(validation, block=True)
             timings["validate"] = round(seconds, 3)
             progress("validate", timings["validate"])
@@ -106,7 +110,9 @@ def build(knowledge: Knowledge, home: Path | None = None,
             }
             final = builds.publish(partial, manifest, root)
         except BaseException:
-            validation.cancel()
+            for job in (validation, files_written):
+                if job is not None:
+                    job.cancel()
             builds.discard(partial)
             raise
     return BuildResult(final, manifest, timings)
@@ -162,9 +168,11 @@ def _passed(validation, block: bool):
     return report, seconds
 
 
-def _store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base, progress, check_validation) -> dict:
-    """Reason, write the store (updating `base`'s if given) and the dumps into `partial`; returns stage timings plus
-    "triples", "inferred" and "graphs" (written to the store)."""
+def _store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base, files_written, progress,
+                     check_validation) -> dict:
+    """Reason, write the dumps and finish the store in `partial` (updating `base`'s if given, else adding the inferred
+    graph to the files' graphs `files_written` by a child); returns stage timings plus "triples", "inferred" and
+    "graphs" (written to the store)."""
     timings: dict = {}
     t = time.perf_counter()
     if reasoner == "hermit":
@@ -210,7 +218,11 @@ def _store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base,
     check_validation()
 
     t = time.perf_counter()
-    timings["graphs"] = write_store(partial / "store", memory, *(base or ()))
+    if base:
+        timings["graphs"] = update_store(partial / "store", memory, *base)
+    else:
+        files_written.result()
+        timings["graphs"] = add_inferred(partial / "store", memory)
     timings["index"] = round(index_seconds + time.perf_counter() - t, 3)
     for name in ("index", "reason", "dumps"):
         progress(name, timings[name])

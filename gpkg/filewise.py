@@ -53,6 +53,7 @@ class Corpus:
         self.is_context = [pf.path in context for pf in files]
         self.by_subject: dict = defaultdict(list)
         self.incoming: dict = defaultdict(list)
+        self._memo: list[dict] = [{} for _ in range(HOPS + 1)]
         for i, pf in enumerate(files):
             for t in pf.triples:
                 self.by_subject[t.subject].append((i, t))
@@ -75,6 +76,45 @@ class Corpus:
         while frontier:
             frontier = self._step(u, frontier, picked, seen, HIERARCHY)
         return picked
+
+    def involved(self, u: int) -> set[int]:
+        """File `u` and the files whose triples neighbourhood(u) picks, found without collecting the triples: the
+        reach of each node is computed once (memoised by the distance at which it is met) and shared by all files."""
+        own = self.files[u].triples
+        sources = {t.subject for t in own} | {t.object for t in own if type(t.object) is not OxLiteral}
+        files = {u}
+        for node in [n for n in sources if type(n) is NamedNode and self._owned_by_data(n)]:
+            for i, t in self.incoming.get(node, ()):
+                files.add(i)
+                sources.add(t.subject)
+        for node in sources:
+            files |= self._reach(node, 0)
+        return files
+
+    def _reach(self, node, distance: int) -> frozenset:
+        """Files of the triples met from `node` at `distance`: all its triples and onwards below HOPS, then only the
+        hierarchy above it."""
+        memo = self._memo[distance]
+        if (found := memo.get(node)) is None:
+            if distance < HOPS:
+                found = frozenset({i for i, _ in self.by_subject.get(node, ())}).union(
+                    *(self._reach(t.object, distance + 1) for _, t in self.by_subject.get(node, ())
+                      if type(t.object) is not OxLiteral))
+            else:
+                files, seen, frontier = set(), {node}, [node]
+                while frontier:
+                    reached = []
+                    for n in frontier:
+                        for i, t in self.by_subject.get(n, ()):
+                            if t.predicate in HIERARCHY:
+                                files.add(i)
+                                if type(t.object) is not OxLiteral and t.object not in seen:
+                                    seen.add(t.object)
+                                    reached.append(t.object)
+                    frontier = reached
+                found = frozenset(files)
+            memo[node] = found
+        return found
 
     def _owned_by_data(self, node) -> bool:
         described = self.by_subject.get(node)
@@ -103,24 +143,24 @@ def validate_files(files: list[ParsedFile], shape_files: list[Path], context: se
     shapes_hash = _hash(*(p.read_bytes() for p in shape_files))
     hashes = [pf.sha256 for pf in files]
     previous = _read_cache(cache)
-    keys, needs, results = [], {}, {}
+    keys, needs, results = [], set(), {}
     for u, pf in enumerate(files):
-        nb = corpus.neighbourhood(u)
-        involved = sorted({u, *(i for i, _ in nb)})
-        key = _hash(KEY_VERSION, shapes_hash, pf.path, *(f"{files[i].path}\0{hashes[i]}" for i in involved))
+        key = _hash(KEY_VERSION, shapes_hash, pf.path,
+                    *(f"{files[i].path}\0{hashes[i]}" for i in sorted(corpus.involved(u))))
         keys.append(key)
         if key in previous:
             results[u] = [Problem(**p) for p in previous[key]]
         else:
-            needs[u] = nb
+            needs.add(u)
     to_check, everything = sum(len(files[u].triples) for u in needs), sum(len(pf.triples) for pf in files)
     cleared = 0
     if needs and (precheck if precheck is not None else to_check * PRECHECK_SHARE >= everything):
         flagged = _flagged_files(corpus, load_shapes(shape_files))
-        for u in [u for u in needs if u not in flagged]:
+        for u in needs - flagged:
             results[u] = []
-            del needs[u]
             cleared += 1
+        needs &= flagged
+    needs = {u: corpus.neighbourhood(u) for u in sorted(needs)}
     prefixes = _prefix_order(files)
     for chunk_results in _run(_chunks(corpus, needs), shape_files, prefixes, workers):
         results.update(chunk_results)

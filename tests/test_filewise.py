@@ -6,7 +6,9 @@ import pytest
 
 from gpkg import filewise
 from gpkg.filewise import validate_files
+from gpkg.knowledge import Knowledge
 from gpkg.loading import parse_file, parse_files
+from gpkg.synth import synthesise
 from gpkg.validation import validate
 
 INVALID = sorted((Path(__file__).parent / "fixtures" / "invalid").glob("*.ttl"))
@@ -90,3 +92,14 @@ def test_changed_shapes_invalidate_the_cache(knowledge, real, tmp_path):
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(knowledge.shape_files()[0].read_text() + "\n# edited\n", encoding="utf-8")
     assert validate_files(real, [shapes], ctx, cache, precheck=False).checked == len(real)
+
+
+def test_involved_files_are_the_files_the_neighbourhood_reads(knowledge, real, tmp_path):
+    """The cache key's file set, computed from memoised reaches, equals the files of the triples a check reads."""
+    synthesise(120, 5, tmp_path / "synth", knowledge)
+    synthetic = Knowledge.at(tmp_path / "synth")
+    for files, context in ((real, set(knowledge.context_files())),
+                           (parse_files(synthetic.rdf_files()), set(synthetic.context_files()))):
+        corpus = filewise.Corpus(files, context)
+        for u in range(len(files)):
+            assert corpus.involved(u) == {u} | {i for i, _ in corpus.neighbourhood(u)}, files[u].path

@@ -81,12 +81,13 @@ def build(knowledge: Knowledge, home: Path | None = None,
     stage("parse", t)
 
     context = set(knowledge.context_files())
-    partial = builds.new_build_dir(root)
     _background.update(args=(parsed, knowledge.shape_files(), context, cache / "validation.json", workers))
-    with (ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=exit_with_parent) as pool,  # forked:
-          # the child shares `parsed`
-          ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=exit_with_parent) as writer):
+    me = (os.getpid(),)
+    with (ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=exit_with_parent, initargs=me) as pool,
+          # forked: the child shares `parsed`
+          ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=exit_with_parent, initargs=me) as writer):
         validation = pool.submit(_validate_in_background)
+        partial = builds.new_build_dir(root)
         # a first store: the files' graphs are written by another process while this one reasons and writes dumps
         files_written = None if base else writer.submit(
             write_files, partial / "store", [(knowledge.graph_iri(pf.path), pf.path, pf.sha256) for pf in parsed])

@@ -223,16 +223,16 @@ def _run(payloads: list[dict], shape_files: list[Path], prefixes: list, workers:
             yield _check(payload)
         return
     with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_init,
-                             initargs=(shape_files, prefixes, True)) as pool:
+                             initargs=(shape_files, prefixes, os.getpid())) as pool:
         yield from pool.map(_check, payloads)
 
 
 _worker: dict = {}
 
 
-def _init(shape_files: list[Path], prefixes: list, in_worker: bool = False) -> None:
-    if in_worker:
-        exit_with_parent()
+def _init(shape_files: list[Path], prefixes: list, parent: int | None = None) -> None:
+    if parent is not None:  # in a worker process
+        exit_with_parent(parent)
     _worker["shapes"] = load_shapes(shape_files)
     _worker["prefixes"] = prefixes
 

@@ -7,9 +7,9 @@ import threading
 import time
 
 
-def exit_with_parent() -> None:
-    """Pool initializer: the worker exits as soon as its parent is gone, so a killed build leaves no workers behind."""
-    parent = os.getppid()
+def exit_with_parent(parent: int) -> None:
+    """Pool initializer (initargs: the pid of the process creating the pool): the worker exits as soon as that process
+    is gone, so a killed build leaves no workers behind, even one killed while a spawned worker was still starting."""
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -28,6 +28,9 @@ NODE_KINDS = {SH.IRI: "!isIRI({v})", SH.BlankNode: "!isBlank({v})", SH.Literal: 
 IGNORED = {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue, SH.path,
            SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.deactivated, SH.declare,
            SH.ignoredProperties, SH.qualifiedMinCount, SH.qualifiedValueShapesDisjoint}
+HANDLED = {SH.minCount, SH.maxCount, SH.hasValue, SH.qualifiedValueShape, SH.qualifiedMaxCount, SH["class"],
+           SH.datatype, SH.nodeKind, SH.languageIn, SH.pattern, SH.flags, SH.node, SH.property, SH["and"], SH["or"],
+           SH["not"], SH.closed, SH.sparql}  # compiled below; any other sh: parameter makes a shape Unsupported
 TYPE_OF = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 
 
@@ -184,8 +187,3 @@ def _term(node) -> str:
     if isinstance(node, BNode):
         raise Unsupported("blank node as a value in a constraint")
     raise Unsupported(repr(node))
-
-
-HANDLED = {SH.minCount, SH.maxCount, SH.hasValue, SH.qualifiedValueShape, SH.qualifiedMaxCount, SH["class"],
-           SH.datatype, SH.nodeKind, SH.languageIn, SH.pattern, SH.flags, SH.node, SH.property, SH["and"], SH["or"],
-           SH["not"], SH.closed, SH.sparql}

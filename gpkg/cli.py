@@ -165,7 +165,10 @@ def stats(location: str | None, as_json: bool) -> None:
 @click.option("--result-limit", envvar="GPKG_RESULT_LIMIT", type=int, help="Rows or triples per answer (default 10000).")
 @click.option("--workers", envvar="GPKG_WORKERS", type=int, help="Query worker processes (default 2).")
 @click.option("--rate-limit", envvar="GPKG_RATE_LIMIT", help='Per-client limit, e.g. "300 per minute".')
-def serve(host, port, query_timeout, store_path, endpoint, result_limit, workers, rate_limit) -> None:
+@click.option("--memory", envvar="GPKG_MEMORY", type=click.Choice(["auto", "on", "off"]),
+              help="Copy the default graph into each query worker's memory: auto (default: if the copies fit in half "
+                   "the available memory), on or off.")
+def serve(host, port, query_timeout, store_path, endpoint, result_limit, workers, rate_limit, memory) -> None:
     """Serve the SPARQL endpoint and the query UI (waitress, a production WSGI server)."""
     from server.app import serve as run_server
     from server.config import Settings
@@ -173,7 +176,7 @@ def serve(host, port, query_timeout, store_path, endpoint, result_limit, workers
     try:
         settings = Settings.from_env(host=host, port=port, query_timeout=query_timeout, store=store_path,
                                      endpoint=endpoint, result_limit=result_limit, workers=workers,
-                                     rate_limit=rate_limit)
+                                     rate_limit=rate_limit, memory=memory)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     source = endpoint or store_path or "the current build"

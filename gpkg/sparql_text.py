@@ -23,3 +23,9 @@ def tokens(text: str):
         if kind not in ("ws", "comment"):
             yield kind, match.group()
 
+
+
+def reads_named_graphs(text: str) -> bool:
+    """Whether a query may read named graphs or choose its dataset (GRAPH, FROM, FROM NAMED): only a query without
+    them is answered from the default graph alone."""
+    return any(kind == "word" and value.upper() in ("GRAPH", "FROM") for kind, value in tokens(text))

@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["GPKG_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
-    app.extensions["gpkg_pool"] = QueryPool(settings.locate, settings.workers)
+    app.extensions["gpkg_pool"] = QueryPool(settings.locate, settings.workers, settings.memory)
     app.extensions["gpkg_cache"] = ResultCache(settings.cache_entries)
     app.extensions["gpkg_metrics"] = Metrics()
 

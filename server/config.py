@@ -25,6 +25,7 @@ class Settings:
     max_request_bytes: int = 1_000_000
     rate_limit: str = "300 per minute"
     workers: int = 2
+    memory: str = "auto"  # default graph in each worker's memory: auto (if it fits), on, off (see server.workers)
     threads: int = 8
     cache_entries: int = 512
     service_allowlist: tuple[str, ...] = field(default=(WIKIDATA,))
@@ -54,6 +55,8 @@ class Settings:
             raise ValueError("give either a store (--store) or a remote endpoint (--endpoint), not both")
         if self.query_timeout <= 0 or self.result_limit <= 0 or self.workers <= 0:
             raise ValueError("query timeout, result limit and workers must be positive")
+        if self.memory not in ("auto", "on", "off"):
+            raise ValueError(f"memory must be auto, on or off, not {self.memory!r}")
         check_service_allowlist(self.service_allowlist)
 
     def locate(self) -> tuple[str, str]:

@@ -39,6 +39,7 @@ def metrics():
     m = current_app.extensions["gpkg_metrics"]
     cache = current_app.extensions["gpkg_cache"]
     pool = current_app.extensions["gpkg_pool"]
+    _, location = current_app.config["GPKG_SETTINGS"].locate()
     lines = ["# TYPE gpkg_http_responses_total counter"]
     lines += [f'gpkg_http_responses_total{{status="{s}"}} {n}' for s, n in sorted(m.responses.items())]
     lines += [
@@ -47,5 +48,6 @@ def metrics():
         "# TYPE gpkg_cache_hits_total counter", f"gpkg_cache_hits_total {cache.hits}",
         "# TYPE gpkg_cache_misses_total counter", f"gpkg_cache_misses_total {cache.misses}",
         "# TYPE gpkg_cache_entries gauge", f"gpkg_cache_entries {len(cache)}",
+        "# TYPE gpkg_default_graph_in_memory gauge", f"gpkg_default_graph_in_memory {int(pool.in_memory(location))}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")

@@ -1,7 +1,9 @@
 """Query workers: each query runs in a separate process, so a runaway query can really be stopped.
 
 A pool of worker processes each opens the store (the current build, read-only, or a remote endpoint) and runs one
-query at a time, serialising the result itself. A request waits at most the query timeout for a free worker, then
+query at a time, serialising the result itself. With memory "auto" (the default) each worker of an embedded store
+also copies the default graph into memory if the copies of all workers fit in half the memory available ("on":
+always, "off": never); see gpkg.store.embedded. A request waits at most the query timeout for a free worker, then
 at most the query timeout for the answer (time in the queue is not taken from the query's own); then the worker
 is killed (its work ends with it), a replacement is started in the background, and the client gets 503. When a new
 build becomes current, workers of the old build are replaced as they are next used, so requests keep being answered.
@@ -15,10 +17,12 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 log = logging.getLogger("gpkg.server")
 _context = multiprocessing.get_context("spawn")
+START_TIMEOUT = 900  # seconds a worker may take to open its store (an in-memory copy of 10M triples: about 80 s)
 
 
 @dataclass(frozen=True)
@@ -46,14 +50,14 @@ class BadQuery(Exception):
     pass
 
 
-def _worker_main(conn, location: str) -> None:  # runs in the child process
+def _worker_main(conn, location: str, in_memory: bool) -> None:  # runs in the child process
     from gpkg.prefixes import PREFIXES
     from gpkg.store import QueryError, open_store
 
     from .results import serialize_result
 
     try:
-        store = open_store(location)
+        store = open_store(location, in_memory)
     except Exception as exc:  # reported to the parent, which answers 503
         conn.send(("fatal", f"cannot open {location}: {exc}"))
         return
@@ -77,15 +81,15 @@ def _worker_main(conn, location: str) -> None:  # runs in the child process
 class _Worker:
     """A worker process; `started()` waits until it has opened the store (so several can start in parallel)."""
 
-    def __init__(self, location: str, generation: str):
+    def __init__(self, location: str, generation: str, in_memory: bool):
         self.generation, self.location = generation, location
         self.conn, child = _context.Pipe()
-        self.process = _context.Process(target=_worker_main, args=(child, location), daemon=True)
+        self.process = _context.Process(target=_worker_main, args=(child, location, in_memory), daemon=True)
         self.process.start()
         child.close()
 
     def started(self) -> "_Worker":
-        if not self.conn.poll(60):
+        if not self.conn.poll(START_TIMEOUT):
             self.kill()
             raise StoreUnavailable(f"worker for {self.location} did not start")
         kind, message = self.conn.recv()
@@ -104,15 +108,32 @@ class _Worker:
 class QueryPool:
     """`locate()` returns (generation, location): the current build (or the remote endpoint) to query."""
 
-    def __init__(self, locate: Callable[[], tuple[str, str]], size: int):
+    def __init__(self, locate: Callable[[], tuple[str, str]], size: int, memory: str = "auto"):
         self._locate = locate
         self._size = size
+        self._memory = memory
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self.restarts = 0
         generation, location = locate()
-        for worker in [_Worker(location, generation) for _ in range(size)]:  # start together, then wait
+        for worker in [self._worker(location, generation) for _ in range(size)]:  # start together, then wait
             self._idle.put(worker.started())
+
+    def _worker(self, location: str, generation: str) -> _Worker:
+        return _Worker(location, generation, self.in_memory(location))
+
+    def in_memory(self, location: str) -> bool:
+        """Whether workers on `location` keep its default graph in memory."""
+        if self._memory == "off" or location.startswith(("http://", "https://")):
+            return False
+        if self._memory == "on":
+            return True
+        from gpkg.store.embedded import memory_estimate
+
+        try:
+            return memory_estimate(Path(location)) * self._size <= _available_memory() // 2
+        except OSError:
+            return False
 
     def run(self, job: Job, timeout: float) -> "object":
         try:
@@ -122,7 +143,7 @@ class QueryPool:
         generation, location = self._locate()
         if worker.generation != generation:  # a new build is current: serve it from a fresh worker
             worker.kill()
-            worker = _Worker(location, generation).started()
+            worker = self._worker(location, generation).started()
         try:
             worker.conn.send(job)
             if not worker.conn.poll(timeout):
@@ -154,7 +175,7 @@ class QueryPool:
             while True:
                 generation, location = self._locate()
                 try:
-                    self._idle.put(_Worker(location, generation).started())
+                    self._idle.put(self._worker(location, generation).started())
                     return
                 except StoreUnavailable as exc:
                     log.error("cannot start a query worker: %s", exc)
@@ -168,3 +189,10 @@ class QueryPool:
                 self._idle.get_nowait().kill()
             except queue.Empty:
                 return
+
+
+def _available_memory() -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) * 1024
+    return 0

@@ -190,3 +190,4 @@ def test_healthz_and_metrics(server):
     assert health["status"] == "ok" and health["build"]
     text = requests.get(f"{server}/metrics").text
     assert 'gpkg_http_responses_total{status="200"}' in text and "gpkg_query_timeouts_total" in text
+    assert "gpkg_default_graph_in_memory 1" in text  # auto: the real corpus fits

@@ -2,6 +2,7 @@
 `gpkg load --to`, then the protocol through gpkg against it."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -42,6 +43,13 @@ def test_load_pushes_every_graph_in_bulk(remote_store, store):
     assert int(remote["results"]["bindings"][0]["n"]["value"]) == int(next(iter(store.query(count)))["n"].value)
 
 
+def words(response):
+    """Each answer as the words of its values: GROUP_CONCAT's order is the engine's (the embedded server answers
+    from its in-memory copy, Oxigraph from disk)."""
+    return sorted(sorted((name, sorted(re.findall(r"\w+", value["value"]))) for name, value in row.items())
+                  for row in response.json()["results"]["bindings"])
+
+
 def test_protocol_through_gpkg_against_the_remote_store(remote_server, server, knowledge):
     from gpkg.queries import saved_queries
 
@@ -49,8 +57,7 @@ def test_protocol_through_gpkg_against_the_remote_store(remote_server, server, k
         via_remote = requests.post(f"{remote_server}/sparql", data={"query": q.text}, headers={"Accept": JSON})
         via_embedded = requests.post(f"{server}/sparql", data={"query": q.text}, headers={"Accept": JSON})
         assert via_remote.status_code == 200, (q.name, via_remote.text)
-        key = lambda r: sorted(map(str, r.json()["results"]["bindings"]))  # noqa: E731
-        assert key(via_remote) == key(via_embedded), q.name
+        assert words(via_remote) == words(via_embedded), q.name
     ttl = requests.get(f"{remote_server}/sparql", params={"query": "DESCRIBE <https://w3id.org/gpkg/id/al-hassan>"},
                        headers={"Accept": "text/turtle"})
     assert ttl.status_code == 200 and "al-hassan" in ttl.text

@@ -28,12 +28,13 @@ class QueryError(ValueError):
     """A malformed query or a query the store refused; the message says why (and where)."""
 
 
-def open_store(location: str) -> Store:
-    """A remote endpoint for an http(s) URL, otherwise an embedded store directory opened read-only."""
+def open_store(location: str, in_memory: bool = False) -> Store:
+    """A remote endpoint for an http(s) URL, otherwise an embedded store directory opened read-only (`in_memory`:
+    with its default graph copied into memory)."""
     if location.startswith(("http://", "https://")):
         from .remote import RemoteStore
 
         return RemoteStore(location)
     from .embedded import EmbeddedStore
 
-    return EmbeddedStore.open_read_only(location)
+    return EmbeddedStore.open_read_only(location, in_memory)

@@ -174,7 +174,7 @@ def _flagged_files(corpus: Corpus, shapes) -> set[int]:
     """Files owning a focus node the precheck flags (the first file describing it; for a node no file describes,
     every file mentioning it), as the per-file check would attribute its problems."""
     store = Store()
-    store.bulk_extend(Quad(t.subject, t.predicate, t.object) for pf in corpus.files for t in pf.triples)
+    store.bulk_extend(t for pf in corpus.files for t in pf.triples)  # default-graph quads already
     flagged, undescribed = set(), set()
     for node in suspects(store, shapes):
         if described := corpus.by_subject.get(node):

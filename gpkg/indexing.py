@@ -33,7 +33,7 @@ def write_files(target: Path, files: list[tuple[str, Path, str]]) -> None:
             graph = NamedNode(iri)
             for t in parsed.triples:
                 yield Quad(t.subject, t.predicate, t.object, graph)
-                yield Quad(t.subject, t.predicate, t.object, DefaultGraph())
+                yield t  # in the default graph already
 
     store = Store(str(target))
     store.bulk_extend(quads())

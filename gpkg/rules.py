@@ -53,9 +53,9 @@ TBOX = {  # (class or property, class above it) pairs, read from the ontology in
                    FILTER (isIRI(?d) && ?d != owl:Thing) }}""",
     "range": f"""SELECT DISTINCT ?a ?d WHERE {{ ?a rdfs:subPropertyOf*/rdfs:range/{SUPER} ?d .
                   FILTER (isIRI(?d) && ?d != owl:Thing) }}""",
-    "disjoint": """SELECT DISTINCT ?a ?d WHERE { { ?a owl:disjointWith ?d } UNION { ?d owl:disjointWith ?a } UNION
+    "disjoint": """SELECT DISTINCT ?a ?d WHERE { { { ?a owl:disjointWith ?d } UNION { ?d owl:disjointWith ?a } UNION
                    { [] a owl:AllDisjointClasses ; owl:members ?list . ?list rdf:rest*/rdf:first ?a .
-                     ?list rdf:rest*/rdf:first ?d . FILTER (?a != ?d) } }""",
+                     ?list rdf:rest*/rdf:first ?d } } FILTER (STR(?a) < STR(?d)) }""",  # each pair once
 }
 HIERARCHY_RULE = PREFIXES + """CONSTRUCT { ?x a ?d } WHERE {
     { VALUES (?c ?d) { %(sup)s } ?x a ?c } UNION { VALUES (?p ?d) { %(domain)s } ?x ?p [] }

@@ -1,11 +1,12 @@
 """Benchmark: `gpkg build` on the real corpus and on synthetic corpora of growing size. For each it prints the
-stage times of a cold build (empty cache), the peak memory of the build's process tree, and the wall time of two
-rebuilds: nothing changed, and one case file edited.
+stage times of a cold build (empty cache), the peak memory of the build's process tree and of each of its processes
+(the build itself: parse, in-memory store, rules, dumps; validation; the store writer; HermiT; pyLODE), and the wall
+time of two rebuilds: nothing changed, and one case file edited.
 
     python benchmarks/build.py [--decisions 12000 120000] [--reasoner rules] [--seed 1]
 
 Each corpus is built in a child process into a temporary GPKG_HOME; memory is sampled from /proc every 0.2 s over
-the build and its workers (load_clients.tree_rss).
+the build and its workers (role_rss).
 """
 
 from __future__ import annotations
@@ -22,25 +23,60 @@ import threading
 import time
 from pathlib import Path
 
-from load_clients import tree_rss
+from load_clients import PAGE, process_children
 
 REPO = Path(__file__).resolve().parent.parent
 STAGES = ["parse", "validate", "index", "reason", "dumps", "docs"]
 
 
-def timed_build(root: Path, home: Path, reasoner: str) -> tuple[float, int, dict]:
-    """Wall seconds, peak bytes and manifest of one `gpkg build`."""
+ROLES = ("main", "validation", "store writer", "HermiT", "pyLODE")  # the build's processes, by what they run
+
+
+def role_rss(pid: int) -> dict[str, int]:
+    """Resident bytes of a build's process tree by role: the build itself (parse, in-memory store, rules, dumps), its
+    forked validation process and that one's pyshacl workers, the spawned store writer (the files' graphs on disk),
+    HermiT (java) and pyLODE."""
+    tree, found = process_children(), dict.fromkeys(ROLES, 0)
+    todo = [(pid, "main")]
+    while todo:
+        p, parent_role = todo.pop()
+        try:
+            rss = int(Path(f"/proc/{p}/statm").read_text().split()[1]) * PAGE
+            command = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue
+        if p == pid:
+            role = "main"
+        elif "resource_tracker" in command:
+            continue
+        elif "java" in command:
+            role = "HermiT"
+        elif "pylode" in command:
+            role = "pyLODE"
+        elif "multiprocessing.spawn" in command and parent_role == "main":
+            role = "store writer"
+        else:
+            role = "validation"  # forked from the build (same command line), or its pyshacl workers
+        found[role] += rss
+        todo.extend((child, role) for child in tree.get(p, ()))
+    return found
+
+
+def timed_build(root: Path, home: Path, reasoner: str) -> tuple[float, dict, dict]:
+    """Wall seconds, peak bytes (of the whole tree, "total", and of each role) and manifest of one `gpkg build`."""
     env = {**os.environ, "GPKG_HOME": str(home), "GPKG_ROOT": str(root)}
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "gpkg", "build", "--reasoner", reasoner], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = dict.fromkeys(("total", *ROLES), 0)
     sampler_done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         while not sampler_done.wait(0.2):
-            peak = max(peak, tree_rss(proc.pid))
+            now = role_rss(proc.pid)
+            now["total"] = sum(now.values())
+            for role, rss in now.items():
+                peak[role] = max(peak[role], rss)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -63,7 +99,8 @@ def run(label: str, root: Path, home: Path, reasoner: str) -> dict:
     unchanged, _, _ = timed_build(root, home, reasoner)
     edit_one_case(root)
     edited, _, after = timed_build(root, home, reasoner)
-    return {"corpus": label, "triples": manifest["triples"], "wall_s": wall, "peak_mib": peak / 2**20,
+    return {"corpus": label, "triples": manifest["triples"], "wall_s": wall, "peak_mib": peak["total"] / 2**20,
+            "peaks_mib": {role: peak[role] / 2**20 for role in ROLES},
             "unchanged_s": unchanged, "edited_s": edited, "edit_checked": after["validation"]["checked_files"] + after["validation"].get("cleared_files", 0),
             **manifest["timings_s"]}
 
@@ -104,6 +141,8 @@ def main() -> None:
             print(f"{r['corpus']:>14} {r['triples']:>10} " + " ".join(f"{r.get(s, 0):>8.2f}" for s in STAGES)
                   + f" {r['wall_s']:>8.2f} {r['peak_mib']:>9.0f} {r['unchanged_s']:>9.2f} {r['edited_s']:>7.2f}"
                   f" {r['edit_checked']:>9}", flush=True)
+            print(f"{'':>14} peak MiB by process: " + ", ".join(f"{role} {mib:.0f}" for role, mib in r["peaks_mib"].items()),
+                  flush=True)
             shutil.rmtree(root, ignore_errors=True)
 
 

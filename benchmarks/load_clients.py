@@ -32,7 +32,7 @@ def free_port() -> int:
 # ---------------------------------------------------------------- memory of a process tree, from /proc
 
 
-def _children() -> dict[int, list[int]]:
+def process_children() -> dict[int, list[int]]:
     tree: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -47,7 +47,7 @@ def _children() -> dict[int, list[int]]:
 
 def tree_rss(pid: int) -> int:
     """Resident bytes of a process and all its descendants (pages shared between them are counted in each)."""
-    tree, total, todo = _children(), 0, [pid]
+    tree, total, todo = process_children(), 0, [pid]
     while todo:
         p = todo.pop()
         try:

@@ -23,7 +23,7 @@ from .knowledge import Knowledge
 from .filewise import validate_files
 from .indexing import add_inferred, update_store, write_files
 from .loading import parse_files, union
-from .processes import exit_with_parent
+from .processes import Spawned, exit_with_parent
 from .namespaces import INFERRED_GRAPH, PREFIXES
 from .reasoning import check_ontology, reason
 from .rules import infer
@@ -76,21 +76,24 @@ def build(knowledge: Knowledge, home: Path | None = None,
         return current
     base = None if force else _store_base(root, inputs, knowledge)
 
-    t = time.perf_counter()
-    parsed = parse_files(knowledge.rdf_files())
-    stage("parse", t)
+    partial = builds.new_build_dir(root)
+    # a first store: the files' graphs are written by a spawned process (it parses them itself, checking that they
+    # still have the hashes in `inputs`) while this one parses, reasons and writes the dumps
+    files_written = None if base else Spawned(write_files, partial / "store", [
+        (knowledge.graph_iri(p), p, inputs["files"][str(p.relative_to(knowledge.root))]) for p in knowledge.rdf_files()])
+    try:
+        t = time.perf_counter()
+        parsed = parse_files(knowledge.rdf_files())
+        stage("parse", t)
+    except BaseException:
+        _abandon(partial, files_written)
+        raise
 
     context = set(knowledge.context_files())
     _background.update(args=(parsed, knowledge.shape_files(), context, cache / "validation.json", workers))
-    me = (os.getpid(),)
-    with (ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=exit_with_parent, initargs=me) as pool,
-          # forked: the child shares `parsed`
-          ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=exit_with_parent, initargs=me) as writer):
+    with ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:  # forked: the child shares `parsed`
         validation = pool.submit(_validate_in_background)
-        partial = builds.new_build_dir(root)
-        # a first store: the files' graphs are written by another process while this one reasons and writes dumps
-        files_written = None if base else writer.submit(
-            write_files, partial / "store", [(knowledge.graph_iri(pf.path), pf.path, pf.sha256) for pf in parsed])
         try:
             timings.update(_store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base, files_written,
                                             progress, lambda: _passed(validation, block=False)))
@@ -111,12 +114,16 @@ def build(knowledge: Knowledge, home: Path | None = None,
             }
             final = builds.publish(partial, manifest, root)
         except BaseException:
-            for job in (validation, files_written):
-                if job is not None:
-                    job.cancel()
-            builds.discard(partial)
+            validation.cancel()
+            _abandon(partial, files_written)
             raise
     return BuildResult(final, manifest, timings)
+
+
+def _abandon(partial: Path, files_written) -> None:
+    if files_written is not None:
+        files_written.cancel()
+    builds.discard(partial)
 
 
 _background: dict = {}

@@ -60,7 +60,7 @@ class ParsedFile:
 
 def parse_file(path: Path) -> ParsedFile:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # as written (no newline translation): sha256 is the file's
     except (OSError, UnicodeDecodeError) as exc:
         raise GpkgError(f"{path}: cannot read: {exc}") from exc
     parser = parse(text, format=RdfFormat.TURTLE, base_iri=path.resolve().as_uri())

@@ -10,7 +10,6 @@ import click
 from . import __version__
 from .errors import GpkgError
 from .knowledge import Knowledge
-from .loading import expand_paths, parse_files
 
 
 class Context:
@@ -38,6 +37,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
 @click.pass_obj
 def validate(obj: Context, paths: tuple[Path, ...], warnings: bool) -> None:
     """SHACL-validate RDF files or folders (default: all packaged data). Exit 1 on violations."""
+    from .loading import expand_paths, parse_files
     from .validation import load_shapes, validate as run_validation
 
     kn = obj.knowledge
@@ -102,7 +102,7 @@ def build(obj: Context, reasoner: str, force: bool) -> None:
 @click.pass_obj
 def reason(obj: Context, show: bool) -> None:
     """Check ontology + data consistency with HermiT and list inferred class memberships."""
-    from .loading import union
+    from .loading import parse_files, union
     from .output import compact
     from .reasoning import reason as run_reasoning
     from pyoxigraph import NamedNode

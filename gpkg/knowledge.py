@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .namespaces import GRAPH
+from .prefixes import GRAPH
 
 KINDS = ("ontology", "data")
 

@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         return response
 
     logging.getLogger("gpkg.server").setLevel(logging.INFO)
+    app.extensions["gpkg_pool"].wait_started()
     return app
 
 

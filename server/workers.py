@@ -112,18 +112,29 @@ class QueryPool:
         self._locate = locate
         self._size = size
         self._memory = memory
+        self._decided: dict[str, bool] = {}
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self.restarts = 0
         generation, location = locate()
-        for worker in [self._worker(location, generation) for _ in range(size)]:  # start together, then wait
-            self._idle.put(worker.started())
+        self._starting = [self._worker(location, generation) for _ in range(size)]  # they start together
+
+    def wait_started(self) -> None:
+        """Wait until the first workers have opened the store (the app sets itself up meanwhile)."""
+        while self._starting:
+            self._idle.put(self._starting.pop().started())
 
     def _worker(self, location: str, generation: str) -> _Worker:
         return _Worker(location, generation, self.in_memory(location))
 
     def in_memory(self, location: str) -> bool:
-        """Whether workers on `location` keep its default graph in memory."""
+        """Whether workers on `location` keep its default graph in memory (decided once per location, before its
+        workers take memory: a replacement worker does as the others did)."""
+        if location not in self._decided:
+            self._decided[location] = self._fits_in_memory(location)
+        return self._decided[location]
+
+    def _fits_in_memory(self, location: str) -> bool:
         if self._memory == "off" or location.startswith(("http://", "https://")):
             return False
         if self._memory == "on":

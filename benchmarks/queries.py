@@ -51,6 +51,7 @@ from gpkg import builds
 from gpkg.errors import GpkgError
 from gpkg.knowledge import Knowledge
 from gpkg.queries import saved_queries
+from server.workers import available_memory
 
 SIZES = {"real": None, "1M": 12_000, "10M": 120_000}
 LAYOUT = 3  # of prepared synthetic stores: named graphs, inferred graph, union as the default graph; dumps/gpkg.nt
@@ -81,13 +82,6 @@ def log(message: str) -> None:
 
 def gpkg_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "gpkg", *args]
-
-
-def mem_available() -> int:
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemAvailable:"):
-            return int(line.split()[1]) * 1024
-    return 0
 
 
 def union_triples(store_dir: Path) -> int:
@@ -277,7 +271,7 @@ def run_rdflib(data: Dataset, args, calls, seen: list[dict]) -> Row:
         base = max(seen, key=lambda s: s["triples"])
         scale = data.triples / base["triples"]
         load_s, peak = base["load s"] * scale, base["peak"] * scale
-        budget = mem_available() / 2
+        budget = available_memory() / 2
         if load_s > args.rdflib_max_load or peak > budget:
             why = "load time" if load_s > args.rdflib_max_load else "memory"
             note = (f"skipped ({why}: measured {base['load s']:.0f} s to load and {base['peak'] / MiB:.0f} MiB peak at "

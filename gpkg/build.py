@@ -182,9 +182,10 @@ def _store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base,
     graph to the files' graphs `files_written` by a child); returns stage timings plus "triples", "inferred" and
     "graphs" (written to the store)."""
     timings: dict = {}
+    (partial / "dumps").mkdir()
     with ThreadPoolExecutor(2) as side:  # HermiT and pyLODE run in their own processes while this one works
-        docs = side.submit(_timed, _ontology_docs, knowledge.root / "ontology" / "gpkg.ttl", partial / "docs.html",
-                           cache)
+        docs = side.submit(_timed, _ontology_docs, knowledge.root / "ontology" / "gpkg.ttl",
+                           partial / "dumps" / "ontology.html", cache)
         t = time.perf_counter()
         if reasoner == "hermit":
             reasoning = reason(union(parsed))
@@ -201,7 +202,6 @@ def _store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base,
         if ontology is not None:
             timings["reason"] = round(timings["reason"] + ontology.result(), 3)  # its own time, overlapped
         timings["docs"] = round(docs.result(), 3)
-    (partial / "docs.html").replace(partial / "dumps" / "ontology.html")
     for name in ("index", "reason", "dumps", "docs"):
         progress(name, timings[name])
     return timings
@@ -241,7 +241,6 @@ def _index_reason_dump(knowledge, parsed, reasoning, partial, base, files_writte
 
     t = time.perf_counter()
     dumps = partial / "dumps"
-    dumps.mkdir()
     memory.dump(str(dumps / "gpkg.nq"), format=RdfFormat.N_QUADS)
     union_triples = list(memory.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True))
     for name, fmt in DUMPS.items():

@@ -24,7 +24,8 @@ def write_files(target: Path, files: list[tuple[str, Path, str]]) -> None:
     """A new store with each file's triples in its named graph and all of them in the default graph, for files given
     as (graph IRI, path, sha256 of the file when the build started). Runs in a spawned process (a forked one would
     inherit RocksDB's background threads as dead copies and hang), beside the build's own parse, so it parses the
-    files itself, one at a time, and fails if one changed meanwhile. From the quads, not from the dumps: Oxigraph's loader would give blank nodes new labels."""
+    files itself, one at a time, and fails if one changed meanwhile. From the quads, not from the dumps: Oxigraph's
+    loader would give blank nodes new labels."""
     def quads():
         for iri, path, sha256 in files:
             parsed = parse_file(path)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from gpkg.store import is_remote
+
 log = logging.getLogger("gpkg.server")
 _context = multiprocessing.get_context("spawn")
 START_TIMEOUT = 900  # seconds a worker may take to open its store (an in-memory copy of 10M triples: about 80 s)
@@ -135,14 +137,14 @@ class QueryPool:
         return self._decided[location]
 
     def _fits_in_memory(self, location: str) -> bool:
-        if self._memory == "off" or location.startswith(("http://", "https://")):
+        if self._memory == "off" or is_remote(location):
             return False
         if self._memory == "on":
             return True
         from gpkg.store.embedded import memory_estimate
 
         try:
-            return memory_estimate(Path(location)) * self._size <= _available_memory() // 2
+            return memory_estimate(Path(location)) * self._size <= available_memory() // 2
         except OSError:
             return False
 
@@ -202,7 +204,8 @@ class QueryPool:
                 return
 
 
-def _available_memory() -> int:
+def available_memory() -> int:
+    """MemAvailable from /proc/meminfo, in bytes (0 if it does not say)."""
     for line in Path("/proc/meminfo").read_text().splitlines():
         if line.startswith("MemAvailable:"):
             return int(line.split()[1]) * 1024

@@ -28,10 +28,15 @@ class QueryError(ValueError):
     """A malformed query or a query the store refused; the message says why (and where)."""
 
 
+def is_remote(location: str) -> bool:
+    """Whether a store location is a remote endpoint's URL (else an embedded store directory)."""
+    return location.startswith(("http://", "https://"))
+
+
 def open_store(location: str, in_memory: bool = False) -> Store:
     """A remote endpoint for an http(s) URL, otherwise an embedded store directory opened read-only (`in_memory`:
     with its default graph copied into memory)."""
-    if location.startswith(("http://", "https://")):
+    if is_remote(location):
         from .remote import RemoteStore
 
         return RemoteStore(location)

@@ -33,9 +33,9 @@ ROLES = ("main", "validation", "store writer", "HermiT", "pyLODE")  # the build'
 
 
 def role_rss(pid: int) -> dict[str, int]:
-    """Resident bytes of a build's process tree by role: the build itself (parse, in-memory store, rules, dumps), its
-    forked validation process and that one's pyshacl workers, the spawned store writer (the files' graphs on disk),
-    HermiT (java) and pyLODE."""
+    """Resident bytes of a build's process tree by role: the build itself (parse, the merged store, rules, dumps), its
+    validation process and that one's pyshacl workers, the store writer (named by the build: "gpkg validate",
+    "gpkg store"), HermiT (java) and pyLODE."""
     tree, found = process_children(), dict.fromkeys(ROLES, 0)
     todo = [(pid, "main")]
     while todo:
@@ -43,6 +43,7 @@ def role_rss(pid: int) -> dict[str, int]:
         try:
             rss = int(Path(f"/proc/{p}/statm").read_text().split()[1]) * PAGE
             command = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            name = Path(f"/proc/{p}/comm").read_text().strip()
         except (OSError, IndexError, ValueError):
             continue
         if p == pid:
@@ -53,10 +54,12 @@ def role_rss(pid: int) -> dict[str, int]:
             role = "HermiT"
         elif "pylode" in command:
             role = "pyLODE"
-        elif "multiprocessing.spawn" in command and parent_role == "main":
+        elif name == "gpkg store":
             role = "store writer"
+        elif name == "gpkg validate":
+            role = "validation"
         else:
-            role = "validation"  # forked from the build (same command line), or its pyshacl workers
+            role = parent_role
         found[role] += rss
         todo.extend((child, role) for child in tree.get(p, ()))
     return found

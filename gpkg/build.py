@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
-import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from . import __version__, builds
 from .errors import GpkgError
 from .knowledge import Knowledge
 from .filewise import validate_files
-from .indexing import add_inferred, update_store, write_files
-from .loading import parse_files, union
-from .processes import Spawned, exit_with_parent
+from .indexing import StoreWriter
+from .loading import parse_file, union
+from .ontology_docs import OntologyDocs
+from .processes import Child, single_threaded
 from .namespaces import INFERRED_GRAPH, PREFIXES
-from .reasoning import check_ontology, reason
+from .reasoning import OntologyCheck, reason
 from .rules import infer
 
 DUMPS = {"gpkg.ttl": RdfFormat.TURTLE, "gpkg.nt": RdfFormat.N_TRIPLES, "gpkg.jsonld": RdfFormat.JSON_LD}
@@ -46,6 +42,8 @@ class BuildResult:
 
 
 STAGES = ("parse", "index", "reason", "dumps", "docs", "validate")
+VALIDATION_NICENESS = 10  # validation yields the cores to the store's writer, the longest chain of a large build
+# (measured at 1M triples on 2 cores: cold build 51-55 s instead of 58-61 s)
 STORE_LAYOUT = 2  # named graphs + union default graph + stable blank-node labels; a rebuild updates only this layout
 
 
@@ -77,56 +75,69 @@ def build(knowledge: Knowledge, home: Path | None = None,
     base = None if force else _store_base(root, inputs, knowledge)
 
     partial = builds.new_build_dir(root)
-    # a first store: the files' graphs are written by a spawned process (it parses them itself, checking that they
-    # still have the hashes in `inputs`) while this one parses, reasons and writes the dumps
-    files_written = None if base else Spawned(write_files, partial / "store", [
-        (knowledge.graph_iri(p), p, inputs["files"][str(p.relative_to(knowledge.root))]) for p in knowledge.rdf_files()])
+    (partial / "dumps").mkdir()
+    files, context = knowledge.rdf_files(), set(knowledge.context_files())
+    graphs = [(knowledge.graph_iri(p), p, inputs["files"][str(p.relative_to(knowledge.root))]) for p in files]
+    started: list = []  # what runs beside this process; stopped if the build fails
     try:
+        # pyLODE, HermiT's check of the ontology and, in a process that cannot fork safely, the store's writer start
+        # first and run in their own processes while this one parses
+        started.append(docs := OntologyDocs(knowledge.root / "ontology" / "gpkg.ttl", partial / "dumps" / "ontology.html",
+                                            cache))
+        nq = partial / "dumps" / "gpkg.nq"
+        writer = None if single_threaded() else StoreWriter(partial / "store", nq, base, graphs)
+        started.append(writer)
         t = time.perf_counter()
-        parsed = parse_files(knowledge.rdf_files())
+        first = {p: parse_file(p) for p in files if p in context}
+        started.append(ontology := OntologyCheck(list(first.values()), cache) if reasoner == "rules" else None)
+        parsed = [first.get(p) or parse_file(p) for p in files]
+        for (_, path, sha256), pf in zip(graphs, parsed):
+            if pf.sha256 != sha256:
+                raise GpkgError(f"{path} changed during the build; build again")
         stage("parse", t)
+        if writer is None:
+            started.append(writer := StoreWriter(partial / "store", nq, base, graphs, parsed))
+
+        t = time.perf_counter()
+        merged = Store()  # the files' triples merged (RDF merge); the precheck, the rules and the other dumps use it
+        merged.bulk_extend(t for pf in parsed for t in pf.triples)  # default-graph quads already
+        index_seconds = time.perf_counter() - t
+        # validation is forked (it shares `parsed` and `merged`) and runs while this one reasons and writes the dumps;
+        # nothing is published unless it passes
+        started.append(validation := Child("gpkg validate", _validate, parsed, knowledge.shape_files(), context,
+                                           cache / "validation.json", workers, merged))
+        timings.update(_reason_and_dump(merged, parsed, reasoner, writer, partial / "dumps",
+                                        lambda: _passed(validation, block=False)))
+        if ontology is not None:
+            timings["reason"] = round(timings["reason"] + ontology.wait(), 3)  # its own time, overlapped
+        timings["docs"] = round(docs.wait(), 3)
+        timings["graphs"], writer_seconds = writer.result()
+        timings["index"] = round(index_seconds + writer_seconds, 3)  # the writer's own time, overlapped
+        for name in ("index", "reason", "dumps", "docs"):
+            progress(name, timings[name])
+        report, seconds = _passed(validation, block=True)
+        timings["validate"] = round(seconds, 3)
+        progress("validate", timings["validate"])
+        manifest = {
+            **inputs,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "knowledge_root": str(knowledge.root),
+            "triples": timings.pop("triples"),
+            "inferred_triples": timings.pop("inferred"),
+            "warnings": len(report.warnings),
+            "validation": {"checked_files": report.checked, "cached_files": report.cached,
+                           "cleared_files": report.cleared},
+            "store": {"from": str(base[0].parent.name) if base else None, "graphs_written": timings.pop("graphs")},
+            "timings_s": timings,
+        }
+        final = builds.publish(partial, manifest, root)
     except BaseException:
-        _abandon(partial, files_written)
+        for child in started:
+            if child is not None:
+                child.cancel()
+        builds.discard(partial)
         raise
-
-    context = set(knowledge.context_files())
-    _background.update(args=(parsed, knowledge.shape_files(), context, cache / "validation.json", workers))
-    with ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:  # forked: the child shares `parsed`
-        validation = pool.submit(_validate_in_background)
-        try:
-            timings.update(_store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base, files_written,
-                                            progress, lambda: _passed(validation, block=False)))
-            report, seconds = _passed(validation, block=True)
-            timings["validate"] = round(seconds, 3)
-            progress("validate", timings["validate"])
-            manifest = {
-                **inputs,
-                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "knowledge_root": str(knowledge.root),
-                "triples": timings.pop("triples"),
-                "inferred_triples": timings.pop("inferred"),
-                "warnings": len(report.warnings),
-                "validation": {"checked_files": report.checked, "cached_files": report.cached,
-                               "cleared_files": report.cleared},
-                "store": {"from": str(base[0].parent.name) if base else None, "graphs_written": timings.pop("graphs")},
-                "timings_s": timings,
-            }
-            final = builds.publish(partial, manifest, root)
-        except BaseException:
-            validation.cancel()
-            _abandon(partial, files_written)
-            raise
     return BuildResult(final, manifest, timings)
-
-
-def _abandon(partial: Path, files_written) -> None:
-    if files_written is not None:
-        files_written.cancel()
-    builds.discard(partial)
-
-
-_background: dict = {}
 
 
 def _up_to_date(root: Path, inputs: dict) -> BuildResult | None:
@@ -161,9 +172,10 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _validate_in_background():
+def _validate(parsed, shape_files, context, cache, workers, merged):
+    os.nice(VALIDATION_NICENESS)
     started = time.perf_counter()
-    return validate_files(*_background["args"]), time.perf_counter() - started
+    return validate_files(parsed, shape_files, context, cache, workers, merged=merged), time.perf_counter() - started
 
 
 def _passed(validation, block: bool):
@@ -176,105 +188,33 @@ def _passed(validation, block: bool):
     return report, seconds
 
 
-def _store_and_dumps(knowledge, parsed, context, reasoner, cache, partial, base, files_written, progress,
+def _reason_and_dump(merged: Store, parsed, reasoner: str, writer: StoreWriter, dumps: Path,
                      check_validation) -> dict:
-    """Reason, write the dumps and finish the store in `partial` (updating `base`'s if given, else adding the inferred
-    graph to the files' graphs `files_written` by a child); returns stage timings plus "triples", "inferred" and
-    "graphs" (written to the store)."""
+    """The inferred graph (the rules on `merged`, or HermiT on everything), handed to the store's writer and added to
+    the merge, then the merge's dumps; returns the stage timings, "triples" and "inferred"."""
     timings: dict = {}
-    (partial / "dumps").mkdir()
-    with ThreadPoolExecutor(2) as side:  # HermiT and pyLODE run in their own processes while this one works
-        docs = side.submit(_timed, _ontology_docs, knowledge.root / "ontology" / "gpkg.ttl",
-                           partial / "dumps" / "ontology.html", cache)
-        t = time.perf_counter()
-        if reasoner == "hermit":
-            reasoning = reason(union(parsed))
-            if not reasoning.consistent:
-                raise GpkgError(f"{reasoning.message}; nothing was published")
-            ontology = None
-        else:
-            reasoning = None
-            ontology = side.submit(_timed, check_ontology, [pf for pf in parsed if pf.path in context], cache)
-        reason_seconds = time.perf_counter() - t
-        check_validation()
-        timings.update(_index_reason_dump(knowledge, parsed, reasoning, partial, base, files_written,
-                                          check_validation, reason_seconds))
-        if ontology is not None:
-            timings["reason"] = round(timings["reason"] + ontology.result(), 3)  # its own time, overlapped
-        timings["docs"] = round(docs.result(), 3)
-    for name in ("index", "reason", "dumps", "docs"):
-        progress(name, timings[name])
-    return timings
-
-
-def _timed(function, *args) -> float:
-    started = time.perf_counter()
-    function(*args)
-    return time.perf_counter() - started
-
-
-def _index_reason_dump(knowledge, parsed, reasoning, partial, base, files_written, check_validation,
-                       reason_seconds) -> dict:
-    """The in-memory store, its inferred graph (HermiT's `reasoning` if given, else the rules), the dumps, and the
-    store on disk."""
-    timings: dict = {}
-
     t = time.perf_counter()
-    memory = Store()  # rules and dumps run on an in-memory copy (7x faster than on disk, measured), then it is saved.
-    # The saved store holds every file in its named graph and, as its default graph, their union: an RDF merge, where
-    # Oxigraph's union-default-graph mode would answer a triple stated in two files twice.
-    memory.bulk_extend(Quad(q.subject, q.predicate, q.object, graph) for pf in parsed
-                       for graph in [NamedNode(knowledge.graph_iri(pf.path))] for q in pf.triples)
-    index_seconds = time.perf_counter() - t
-
-    t = time.perf_counter()
-    if reasoning is not None:
-        memory.bulk_load(reasoning.inferred.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES,
+    if reasoner == "hermit":
+        reasoning = reason(union(parsed))
+        if not reasoning.consistent:
+            raise GpkgError(f"{reasoning.message}; nothing was published")
+        merged.bulk_load(reasoning.inferred.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES,
                          to_graph=NamedNode(INFERRED_GRAPH))
-        timings["inferred"] = len(reasoning.inferred)
     else:
-        timings["inferred"], found = infer(memory)
+        _, found = infer(merged)
         if found:
             raise GpkgError("members of disjoint classes, nothing was published:\n" + "\n".join(found))
-    timings["reason"] = round(reason_seconds + time.perf_counter() - t, 3)
+    timings["reason"] = round(time.perf_counter() - t, 3)
     check_validation()
 
     t = time.perf_counter()
-    dumps = partial / "dumps"
-    memory.dump(str(dumps / "gpkg.nq"), format=RdfFormat.N_QUADS)
-    union_triples = list(memory.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True))
+    writer.add_inferred(merged)
+    inferred = list(merged.quads_for_pattern(None, None, None, NamedNode(INFERRED_GRAPH)))
+    merged.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in inferred)
     for name, fmt in DUMPS.items():
-        serialize(union_triples, str(dumps / name), format=fmt,
-                  **({"prefixes": PREFIXES} if fmt is RdfFormat.TURTLE else {}))
-    timings["triples"] = len(union_triples)
-    del union_triples
+        merged.dump(str(dumps / name), format=fmt, from_graph=DefaultGraph(),
+                    **({"prefixes": PREFIXES} if fmt is RdfFormat.TURTLE else {}))
+    timings["inferred"], timings["triples"] = len(inferred), len(merged) - len(inferred)
     timings["dumps"] = round(time.perf_counter() - t, 3)
     check_validation()
-
-    t = time.perf_counter()
-    if base:
-        timings["graphs"] = update_store(partial / "store", memory, *base)
-    else:
-        files_written.result()
-        timings["graphs"] = add_inferred(partial / "store", memory)
-    timings["index"] = round(index_seconds + time.perf_counter() - t, 3)
     return timings
-
-
-def _ontology_docs(ontology: Path, out: Path, cache: Path) -> None:
-    """Ontology documentation generated from the ontology itself by pyLODE (kept in the cache by the ontology's hash:
-    pyLODE takes about a second)."""
-    cached = cache / f"ontology-{hashlib.sha256(ontology.read_bytes()).hexdigest()}.html"
-    if not cached.is_file():
-        tmp = cached.with_name(f".{os.getpid()}-{cached.name}")
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run([sys.executable, "-m", "pylode", str(ontology), "-o", str(tmp)], capture_output=True,
-                              text=True)
-        if proc.returncode != 0 or not tmp.is_file():
-            raise GpkgError(f"pyLODE could not document {ontology}: {(proc.stderr or proc.stdout).strip()[-500:]}")
-        os.replace(tmp, cached)
-        for old in cached.parent.glob("ontology-*.html"):
-            if old != cached:
-                old.unlink(missing_ok=True)
-    shutil.copyfile(cached, out)
-

@@ -135,10 +135,11 @@ class Corpus:
 
 
 def validate_files(files: list[ParsedFile], shape_files: list[Path], context: set[Path], cache: Path | None = None,
-                   workers: int | None = None, precheck: bool | None = None) -> Report:
+                   workers: int | None = None, precheck: bool | None = None, merged: Store | None = None) -> Report:
     """Check every file as described above; `context` are the files nothing else points into (ontology,
     vocabularies, reference data); `cache` is a JSON file kept between builds; `precheck` forces the compiled
-    precheck on or off (default: by PRECHECK_SHARE)."""
+    precheck on or off (default: by PRECHECK_SHARE); `merged` is a store holding the files' triples in its default
+    graph, if the caller has one (the precheck runs on it)."""
     corpus = Corpus(files, context)
     shapes_hash = _hash(*(p.read_bytes() for p in shape_files))
     hashes = [pf.sha256 for pf in files]
@@ -155,7 +156,7 @@ def validate_files(files: list[ParsedFile], shape_files: list[Path], context: se
     to_check, everything = sum(len(files[u].triples) for u in needs), sum(len(pf.triples) for pf in files)
     cleared = 0
     if needs and (precheck if precheck is not None else to_check * PRECHECK_SHARE >= everything):
-        flagged = _flagged_files(corpus, load_shapes(shape_files))
+        flagged = _flagged_files(corpus, load_shapes(shape_files), merged)
         for u in needs - flagged:
             results[u] = []
             cleared += 1
@@ -170,11 +171,12 @@ def validate_files(files: list[ParsedFile], shape_files: list[Path], context: se
                   cached=len(files) - len(needs) - cleared, cleared=cleared)
 
 
-def _flagged_files(corpus: Corpus, shapes) -> set[int]:
+def _flagged_files(corpus: Corpus, shapes, store: Store | None) -> set[int]:
     """Files owning a focus node the precheck flags (the first file describing it; for a node no file describes,
     every file mentioning it), as the per-file check would attribute its problems."""
-    store = Store()
-    store.bulk_extend(t for pf in corpus.files for t in pf.triples)  # default-graph quads already
+    if store is None:
+        store = Store()
+        store.bulk_extend(t for pf in corpus.files for t in pf.triples)  # default-graph quads already
     flagged, undescribed = set(), set()
     for node in suspects(store, shapes):
         if described := corpus.by_subject.get(node):

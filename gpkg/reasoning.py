@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from rdflib.namespace import RDFS
 
 from .errors import GpkgError
 from .loading import ParsedFile, union
+from .processes import Program
 
 OWL2_DATATYPES = {
     RDF.PlainLiteral, RDF.XMLLiteral, RDF.langString, RDFS.Literal, OWL.real, OWL.rational,
@@ -56,47 +56,79 @@ def reasoning_copy(graph: Graph) -> Graph:
     return copy.skolemize(basepath=SKOLEM_BASE)
 
 
+class HermiT:
+    """HermiT started on `graph` in its own process; `result()` waits for it and reads what it found, with the seconds
+    it ran."""
+
+    def __init__(self, graph: Graph):
+        self._copy = reasoning_copy(graph)
+        self._tmp = tempfile.TemporaryDirectory(prefix="gpkg-reason-")
+        path = Path(self._tmp.name) / "kb.nt"
+        self._copy.serialize(path, format="nt", encoding="utf-8")
+        self._program = Program(_hermit_command(path))
+
+    def result(self) -> tuple[Reasoning, float]:
+        try:
+            code, out, err, seconds = self._program.wait()
+        finally:
+            self._tmp.cleanup()
+        return self._read(code, out, err), seconds
+
+    def cancel(self) -> None:
+        self._program.cancel()
+        self._tmp.cleanup()
+
+    def _read(self, code: int, out: str, err: str) -> Reasoning:
+        if code != 0:
+            if "Inconsistent ontology" in out + err or "inconsistent" in err.lower():
+                return Reasoning(False, Graph(), "HermiT found the ontology and data inconsistent")
+            raise GpkgError(f"HermiT failed (exit {code}): {(err or out).strip()[-500:]}")
+        supers, types = _parse(out)
+        nothing = str(OWL.Nothing)
+        unsatisfiable = tuple(sorted(c for c in supers if c != nothing and nothing in _closure({c}, supers)))
+        asserted = set(self._copy.subject_objects(RDF.type))
+        inferred = Graph()
+        for individual, direct in types.items():
+            if individual.startswith(SKOLEM_BASE):
+                continue
+            for cls in _closure(direct, supers):
+                pair = (URIRef(individual), URIRef(cls))
+                if pair not in asserted and not cls.startswith((SKOLEM_BASE, str(OWL))):
+                    inferred.add((pair[0], RDF.type, pair[1]))
+        return Reasoning(True, inferred, unsatisfiable=unsatisfiable)
+
+
 def reason(graph: Graph) -> Reasoning:
-    copy = reasoning_copy(graph)
-    with tempfile.TemporaryDirectory(prefix="gpkg-reason-") as tmp:
-        path = Path(tmp) / "kb.nt"
-        copy.serialize(path, format="nt", encoding="utf-8")
-        proc = subprocess.run(_hermit_command(path), capture_output=True, text=True)
-    if proc.returncode != 0:
-        if "Inconsistent ontology" in proc.stdout + proc.stderr or "inconsistent" in proc.stderr.lower():
-            return Reasoning(False, Graph(), "HermiT found the ontology and data inconsistent")
-        raise GpkgError(f"HermiT failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()[-500:]}")
-    supers, types = _parse(proc.stdout)
-    nothing = str(OWL.Nothing)
-    unsatisfiable = tuple(sorted(c for c in supers if c != nothing and nothing in _closure({c}, supers)))
-    asserted = set(copy.subject_objects(RDF.type))
-    inferred = Graph()
-    for individual, direct in types.items():
-        if individual.startswith(SKOLEM_BASE):
-            continue
-        for cls in _closure(direct, supers):
-            pair = (URIRef(individual), URIRef(cls))
-            if pair not in asserted and not cls.startswith((SKOLEM_BASE, str(OWL))):
-                inferred.add((pair[0], RDF.type, pair[1]))
-    return Reasoning(True, inferred, unsatisfiable=unsatisfiable)
+    return HermiT(graph).result()[0]
 
 
-def check_ontology(files: list[ParsedFile], cache: Path) -> None:
-    """HermiT on the ontology, vocabularies and reference data (no case files): raise if they are inconsistent or a
-    class is unsatisfiable. A successful check is remembered in `cache` (a folder) by the files' hashes."""
-    key = hashlib.sha256("\0".join(f"{pf.path.name}:{pf.sha256}" for pf in files).encode()).hexdigest()
-    marker = cache / f"ontology-{key}.ok"
-    if marker.is_file():
-        return
-    result = reason(union(files))
-    if not result.consistent:
-        raise GpkgError(f"{result.message} (ontology, vocabularies and reference data)")
-    if result.unsatisfiable:
-        raise GpkgError("HermiT found classes that can have no member: " + ", ".join(result.unsatisfiable))
-    cache.mkdir(parents=True, exist_ok=True)
-    for old in cache.glob("ontology-*.ok"):
-        old.unlink(missing_ok=True)
-    marker.write_text(datetime.now(timezone.utc).isoformat(), encoding="utf-8")
+class OntologyCheck:
+    """HermiT on the ontology, vocabularies and reference data (no case files), started at once: `wait()` raises if
+    they are inconsistent or a class is unsatisfiable, else gives the seconds HermiT ran. A successful check is
+    remembered in `cache` (a folder) by the files' hashes and not run again."""
+
+    def __init__(self, files: list[ParsedFile], cache: Path):
+        key = hashlib.sha256("\0".join(f"{pf.path.name}:{pf.sha256}" for pf in files).encode()).hexdigest()
+        self._cache, self._marker = cache, cache / f"ontology-{key}.ok"
+        self._hermit = None if self._marker.is_file() else HermiT(union(files))
+
+    def wait(self) -> float:
+        if self._hermit is None:
+            return 0.0
+        result, seconds = self._hermit.result()
+        if not result.consistent:
+            raise GpkgError(f"{result.message} (ontology, vocabularies and reference data)")
+        if result.unsatisfiable:
+            raise GpkgError("HermiT found classes that can have no member: " + ", ".join(result.unsatisfiable))
+        self._cache.mkdir(parents=True, exist_ok=True)
+        for old in self._cache.glob("ontology-*.ok"):
+            old.unlink(missing_ok=True)
+        self._marker.write_text(datetime.now(timezone.utc).isoformat(), encoding="utf-8")
+        return seconds
+
+    def cancel(self) -> None:
+        if self._hermit is not None:
+            self._hermit.cancel()
 
 
 def _hermit_command(path: Path) -> list[str]:

@@ -53,8 +53,9 @@ def build(knowledge: Knowledge, home: Path | None = None,
     """Run the pipeline; `progress(stage, seconds)` is called as each of STAGES finishes. If the current build was
     made from the same files, shapes, reasoner and gpkg version, it is returned as it is (unless `force`).
 
-    Validation runs in a child process while this one indexes, reasons and writes the dumps (2 cores, measured:
-    an edit of one file rebuilds in about half the time); nothing is published unless it passes.
+    The work is spread over processes (2 cores): validation and the store's writer (the named graphs, their N-Quads
+    dump and the store on disk) run in child processes while this one reasons over the merged triples and writes the
+    other dumps; HermiT's ontology check and pyLODE run in their own. Nothing is published unless validation passes.
     reasoner: "rules" (HermiT checks the ontology, vocabularies and reference data; SPARQL rules on the store give
     the memberships HermiT would infer and find members of disjoint classes) or "hermit" (HermiT on everything: full
     OWL consistency; measured 8 s on the real corpus, more than 9 minutes on 84k triples).
@@ -84,12 +85,13 @@ def build(knowledge: Knowledge, home: Path | None = None,
         # first and run in their own processes while this one parses
         started.append(docs := OntologyDocs(knowledge.root / "ontology" / "gpkg.ttl", partial / "dumps" / "ontology.html",
                                             cache))
-        nq = partial / "dumps" / "gpkg.nq"
-        writer = None if single_threaded() else StoreWriter(partial / "store", nq, base, graphs)
-        started.append(writer)
+        nq, writer, ontology = partial / "dumps" / "gpkg.nq", None, None
+        if not single_threaded():
+            started.append(writer := StoreWriter(partial / "store", nq, base, graphs))
         t = time.perf_counter()
         first = {p: parse_file(p) for p in files if p in context}
-        started.append(ontology := OntologyCheck(list(first.values()), cache) if reasoner == "rules" else None)
+        if reasoner == "rules":
+            started.append(ontology := OntologyCheck(list(first.values()), cache))
         parsed = [first.get(p) or parse_file(p) for p in files]
         for (_, path, sha256), pf in zip(graphs, parsed):
             if pf.sha256 != sha256:
@@ -133,8 +135,7 @@ def build(knowledge: Knowledge, home: Path | None = None,
         final = builds.publish(partial, manifest, root)
     except BaseException:
         for child in started:
-            if child is not None:
-                child.cancel()
+            child.cancel()
         builds.discard(partial)
         raise
     return BuildResult(final, manifest, timings)

@@ -57,13 +57,12 @@ def _write(target: Path, nq: Path, base, files, parsed, inferred) -> tuple[int, 
         for (_, path, sha256), pf in zip(files, parsed):
             if pf.sha256 != sha256:
                 raise GpkgError(f"{path} changed during the build; build again")
-    named = [Quad(t.subject, t.predicate, t.object, graph) for (iri, _, _), pf in zip(files, parsed)
-             for graph in [NamedNode(iri)] for t in pf.triples]
     memory = Store()  # the named graphs in memory: the dump and an update come from it (7x faster than on disk)
-    memory.bulk_extend(named)
+    memory.bulk_extend(Quad(t.subject, t.predicate, t.object, graph) for (iri, _, _), pf in zip(files, parsed)
+                       for graph in [NamedNode(iri)] for t in pf.triples)
     if base is None:
         store = Store(str(target))
-        store.bulk_extend(named)
+        store.bulk_extend(memory)  # its quads: no second list of them (at 10M triples, memory is what runs out)
         store.bulk_extend(t for pf in parsed for t in pf.triples)  # in the default graph already
     path = Path(inferred.recv())
     quads = list(parse(path=str(path), format=RdfFormat.N_QUADS))  # parse() keeps blank-node labels
@@ -74,7 +73,7 @@ def _write(target: Path, nq: Path, base, files, parsed, inferred) -> tuple[int, 
         store.bulk_extend(quads)
         store.bulk_extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
         store.flush()
-        graphs = len(list(memory.named_graphs()))
+        graphs = sum(1 for _ in memory.named_graphs())
     else:
         graphs = update_store(target, memory, *base)
     return graphs, time.perf_counter() - started

@@ -1,9 +1,10 @@
 """Benchmark: `gpkg build` on the real corpus and on synthetic corpora of growing size. For each it prints the
 stage times of a cold build (empty cache), the peak memory of the build's process tree and of each of its processes
-(the build itself: parse, in-memory store, rules, dumps; validation; the store writer; HermiT; pyLODE), and the wall
-time of two rebuilds: nothing changed, and one case file edited.
+(the build itself: parse, the merged store, rules, dumps; validation; the store writer; HermiT; pyLODE), and the wall
+time of two rebuilds: nothing changed, and one case file edited. Cold builds and edits run --repeat times: the
+medians are printed, and each run's time.
 
-    python benchmarks/build.py [--decisions 12000 120000] [--reasoner rules] [--seed 1]
+    python benchmarks/build.py [--decisions 12000 120000] [--reasoner rules] [--seed 1] [--repeat 3]
 
 Each corpus is built in a child process into a temporary GPKG_HOME; memory is sampled from /proc every 0.2 s over
 the build and its workers (role_rss).
@@ -97,14 +98,23 @@ def edit_one_case(root: Path) -> None:
     case.write_text(case.read_text(encoding="utf-8") + f"\n# edited {time.time()}\n", encoding="utf-8")
 
 
-def run(label: str, root: Path, home: Path, reasoner: str) -> dict:
-    wall, peak, manifest = timed_build(root, home, reasoner)
+def run(label: str, root: Path, homes: Path, reasoner: str, repeat: int) -> dict:
+    """`repeat` cold builds (each into an empty GPKG_HOME) and `repeat` rebuilds after an edit: medians (this machine's
+    timings vary by 10-15 % between runs), each run's figure, and the largest peak memory."""
+    colds = sorted((timed_build(root, homes / f"cold-{i}", reasoner) for i in range(repeat)), key=lambda run: run[0])
+    wall, _, manifest = colds[len(colds) // 2]
+    peak = {role: max(run[1][role] for run in colds) for role in ("total", *ROLES)}
+    home = homes / "cold-0"
     unchanged, _, _ = timed_build(root, home, reasoner)
-    edit_one_case(root)
-    edited, _, after = timed_build(root, home, reasoner)
+    edits = []
+    for _ in range(repeat):
+        edit_one_case(root)
+        edits.append(timed_build(root, home, reasoner))
+    edited, _, after = sorted(edits, key=lambda run: run[0])[len(edits) // 2]
     return {"corpus": label, "triples": manifest["triples"], "wall_s": wall, "peak_mib": peak["total"] / 2**20,
-            "peaks_mib": {role: peak[role] / 2**20 for role in ROLES},
-            "unchanged_s": unchanged, "edited_s": edited, "edit_checked": after["validation"]["checked_files"] + after["validation"].get("cleared_files", 0),
+            "peaks_mib": {role: peak[role] / 2**20 for role in ROLES}, "colds_s": [run[0] for run in colds],
+            "edits_s": [run[0] for run in edits], "unchanged_s": unchanged, "edited_s": edited,
+            "edit_checked": after["validation"]["checked_files"] + after["validation"].get("cleared_files", 0),
             **manifest["timings_s"]}
 
 
@@ -128,6 +138,7 @@ def main() -> None:
                         help="Synthetic sizes (about 83 triples per decision: 12,000 is about 1M triples).")
     parser.add_argument("--reasoner", default="rules", choices=["rules", "hermit"])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="Cold builds and edits per corpus (medians are printed).")
     args = parser.parse_args()
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"{os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.0f} GiB; reasoner {args.reasoner}; "
@@ -140,12 +151,14 @@ def main() -> None:
         corpora += [(f"synth {n:,}", lambda n=n: synthetic_root(Path(tmp), n, args.seed)) for n in args.decisions]
         for label, make in corpora:
             root = make()
-            r = run(label, root, Path(tmp) / f"home-{label.replace(' ', '-')}", args.reasoner)
+            r = run(label, root, Path(tmp) / f"homes-{label.replace(' ', '-')}", args.reasoner, args.repeat)
             print(f"{r['corpus']:>14} {r['triples']:>10} " + " ".join(f"{r.get(s, 0):>8.2f}" for s in STAGES)
                   + f" {r['wall_s']:>8.2f} {r['peak_mib']:>9.0f} {r['unchanged_s']:>9.2f} {r['edited_s']:>7.2f}"
                   f" {r['edit_checked']:>9}", flush=True)
             print(f"{'':>14} peak MiB by process: " + ", ".join(f"{role} {mib:.0f}" for role, mib in r["peaks_mib"].items()),
                   flush=True)
+            print(f"{'':>14} each run: cold " + ", ".join(f"{x:.2f}" for x in r["colds_s"])
+                  + "; 1 edit " + ", ".join(f"{x:.2f}" for x in r["edits_s"]), flush=True)
             shutil.rmtree(root, ignore_errors=True)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from pathlib import Path
 
@@ -95,6 +97,16 @@ def build(obj: Context, reasoner: str, force: bool) -> None:
         return
     click.echo(f"built {m['triples']} triples ({m['inferred_triples']} inferred, {m['warnings']} warning(s)) "
                f"into {result.path}")
+    _exit_now()
+
+
+def _exit_now() -> None:
+    """End the process without the interpreter's teardown of every module loaded (rdflib, pyshacl...: 0.25-0.35 s of a
+    2 s rebuild, measured). Exit handlers run and the output is flushed first; what was built is closed by then."""
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @cli.command()

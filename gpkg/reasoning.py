@@ -137,7 +137,9 @@ def _hermit_command(path: Path) -> list[str]:
 
     jar_dir = Path(owlready2.__file__).parent / "hermit"
     classpath = f"{jar_dir}:{jar_dir / 'HermiT.jar'}"
-    return [owlready2.JAVA_EXE, f"-Xmx{owlready2.reasoning.JAVA_MEMORY}M", "-cp", classpath,
+    # -XX:TieredStopAtLevel=1: the quick compiler only; measured: half the CPU time (4.4 -> 2.4 s on the ontology
+    # check, 11.6 -> 5.9 s on the whole real corpus) and less wall time, same output
+    return [owlready2.JAVA_EXE, f"-Xmx{owlready2.reasoning.JAVA_MEMORY}M", "-XX:TieredStopAtLevel=1", "-cp", classpath,
             "org.semanticweb.HermiT.cli.CommandLine", "-c", "-I", path.as_uri()]
 
 

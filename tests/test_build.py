@@ -15,6 +15,7 @@ from pyoxigraph import DefaultGraph, RdfFormat, Store, parse
 from gpkg import builds
 from gpkg.build import ValidationFailed, build
 from gpkg.knowledge import Knowledge
+from gpkg.processes import single_threaded
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -116,6 +117,22 @@ def test_rebuild_reuses_what_did_not_change(tmp_path):
 
 def _quads(build_path: Path) -> set:
     return set(Store.read_only(str(build_path / "store")))
+
+
+def test_forked_and_spawned_store_writers_build_the_same(tmp_path):
+    """The store's writer is forked by a process with one thread (the `gpkg build` command) and spawned by one that
+    runs threads (this one, once a store is open here: RocksDB's); both give the same store and dumps."""
+    root = knowledge_copy(tmp_path)
+    env = {**os.environ, "GPKG_HOME": str(tmp_path / "forked"), "GPKG_ROOT": str(root)}
+    subprocess.run([sys.executable, "-m", "gpkg", "build"], env=env, check=True, capture_output=True)
+    forked = builds.current(tmp_path / "forked")
+    opened = Store.read_only(str(forked / "store"))
+    assert not single_threaded()
+    spawned = build(Knowledge.at(root), home=tmp_path / "spawned").path
+    assert set(opened) == _quads(spawned)
+    for name, fmt in {"gpkg.nq": RdfFormat.N_QUADS, "gpkg.nt": RdfFormat.N_TRIPLES}.items():
+        assert (set(parse(path=str(forked / "dumps" / name), format=fmt))
+                == set(parse(path=str(spawned / "dumps" / name), format=fmt))), name
 
 
 def test_rebuild_updates_the_store_as_a_cold_build_writes_it(tmp_path):

@@ -17,7 +17,7 @@ from .errors import GpkgError
 from .knowledge import Knowledge
 from .filewise import validate_files
 from .indexing import StoreWriter
-from .loading import parse_file, union
+from .loading import parse_unchanged, union
 from .ontology_docs import OntologyDocs
 from .processes import Child, single_threaded
 from .namespaces import INFERRED_GRAPH, PREFIXES
@@ -89,13 +89,10 @@ def build(knowledge: Knowledge, home: Path | None = None,
         if not single_threaded():
             started.append(writer := StoreWriter(partial / "store", nq, base, graphs))
         t = time.perf_counter()
-        first = {p: parse_file(p) for p in files if p in context}
+        first = {path: parse_unchanged(path, sha256) for _, path, sha256 in graphs if path in context}
         if reasoner == "rules":
             started.append(ontology := OntologyCheck(list(first.values()), cache))
-        parsed = [first.get(p) or parse_file(p) for p in files]
-        for (_, path, sha256), pf in zip(graphs, parsed):
-            if pf.sha256 != sha256:
-                raise GpkgError(f"{path} changed during the build; build again")
+        parsed = [first.get(path) or parse_unchanged(path, sha256) for _, path, sha256 in graphs]
         stage("parse", t)
         if writer is None:
             started.append(writer := StoreWriter(partial / "store", nq, base, graphs, parsed))

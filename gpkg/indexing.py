@@ -16,8 +16,7 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse, serialize
 
-from .errors import GpkgError
-from .loading import ParsedFile, parse_file
+from .loading import ParsedFile, parse_unchanged
 from .namespaces import INFERRED_GRAPH
 from .processes import Child
 
@@ -53,10 +52,7 @@ class StoreWriter:
 def _write(target: Path, nq: Path, base, files, parsed, inferred) -> tuple[int, float]:
     started = time.perf_counter()
     if parsed is None:
-        parsed = [parse_file(path) for _, path, _ in files]
-        for (_, path, sha256), pf in zip(files, parsed):
-            if pf.sha256 != sha256:
-                raise GpkgError(f"{path} changed during the build; build again")
+        parsed = [parse_unchanged(path, sha256) for _, path, sha256 in files]
     memory = Store()  # the named graphs in memory: the dump and an update come from it (7x faster than on disk)
     memory.bulk_extend(Quad(t.subject, t.predicate, t.object, graph) for (iri, _, _), pf in zip(files, parsed)
                        for graph in [NamedNode(iri)] for t in pf.triples)

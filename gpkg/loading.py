@@ -71,6 +71,14 @@ def parse_file(path: Path) -> ParsedFile:
     return ParsedFile(path, text, triples, dict(parser.prefixes))
 
 
+def parse_unchanged(path: Path, sha256: str) -> ParsedFile:
+    """parse_file, failing if the file no longer has the hash `sha256` (taken when the build started)."""
+    parsed = parse_file(path)
+    if parsed.sha256 != sha256:
+        raise GpkgError(f"{path} changed during the build; build again")
+    return parsed
+
+
 def stable_blank_nodes(quads, path: Path) -> list:
     """The quads with each blank node labelled by the file and its order of appearance: unique to the file, and the
     same in every build while the file is unchanged (so a rebuild can keep the unchanged part of the store)."""
